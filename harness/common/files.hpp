@@ -1,0 +1,26 @@
+// Writing files so that nothing is ever half-written: write to a temporary file beside the
+// target, flush, then rename over it. Readers see the old file or the new one.
+#pragma once
+
+#include <filesystem>
+#include <string_view>
+#include <sys/types.h>
+
+namespace mtls::common {
+
+// Throws std::runtime_error naming the path and strerror on failure; the target file is
+// left untouched and the temporary removed.
+void write_file_atomic(const std::filesystem::path& path, std::string_view content,
+                       mode_t mode = 0644);
+
+// Same, mode 0600: for private keys and anything holding one (PKCS#12, key bundles).
+inline void write_secret_atomic(const std::filesystem::path& path, std::string_view content) {
+  write_file_atomic(path, content, 0600);
+}
+
+std::string read_file(const std::filesystem::path& path);
+
+// Creates the directory (and parents) with mode 0755; throws with the path on failure.
+void make_dirs(const std::filesystem::path& dir);
+
+}  // namespace mtls::common

@@ -1,0 +1,176 @@
+// The scenario as plain value types, every default resolved by the loader.
+// Every later stage (pki, target, cases, load, report) reads only these structs.
+#pragma once
+
+#include <filesystem>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace mtls::scenario {
+
+enum class KeyType { ec_p256, ec_p384, rsa_2048, rsa_3072, rsa_4096, ed25519 };
+
+// What is wrong with a client identity. `none` is a valid identity; `not_allowed` is valid
+// PKI-wise and refused only by the gateway's policy (allow-list).
+enum class Fault {
+  none,
+  expired,
+  not_yet_valid,
+  wrong_ca,
+  revoked,
+  self_signed,
+  wrong_eku,
+  missing_intermediate,
+  too_deep,
+  weak_key,
+  key_mismatch,
+  not_allowed,
+};
+
+enum class TlsVersion { tls1_2, tls1_3 };
+
+enum class TargetKind { embedded, nginx, external };
+
+// How the target asks for a client certificate (nginx's ssl_verify_client vocabulary).
+enum class VerifyMode { required, optional, optional_no_ca, off };
+
+enum class ExpectKind { accept, reject };
+
+// Where a refusal is expected to show: any layer, a TLS alert, or an HTTP status.
+enum class Layer { any, tcp, tls, http };
+
+// Canonical refusal reasons (DESIGN.md "Canonical outcomes"): a gateway profile says how
+// each one shows on the wire.
+enum class Reason {
+  no_certificate,
+  unknown_ca,
+  certificate_expired,
+  certificate_not_yet_valid,
+  certificate_revoked,
+  unsupported_certificate,
+  bad_certificate,
+  chain_too_long,
+  weak_key,
+  key_mismatch,
+  not_allowed,
+};
+
+// Where a key came from in the TOML file, for messages that point at it.
+struct SourceRef {
+  int line = 0;
+  int column = 0;
+};
+
+struct Identity {
+  std::string name;
+  Fault fault = Fault::none;
+  KeyType key_type = KeyType::ec_p256;  // default: [pki].key_type
+  std::string common_name;              // default: the identity's name
+  std::vector<std::string> san_dns;
+  std::vector<std::string> san_uri;     // e.g. spiffe://cluster.local/ns/prod/sa/order
+  std::string organization;             // default: [pki].organization
+  std::string organizational_unit;
+  // Validity window in days relative to generation time. Faults expired / not-yet-valid
+  // pick their own window unless the scenario sets one.
+  int not_before_days = -1;
+  int not_after_days = 365;
+  // Brought from files (a team's real CA) instead of generated; empty when generated.
+  std::filesystem::path cert_file;
+  std::filesystem::path key_file;
+  std::filesystem::path chain_file;
+  SourceRef where;
+
+  bool generated() const { return cert_file.empty(); }
+};
+
+struct Pki {
+  KeyType key_type = KeyType::ec_p256;
+  std::string organization = "mtls-harness";
+  int ca_validity_days = 3650;
+  int validity_days = 365;
+  std::vector<std::string> server_dns = {"localhost"};
+  std::vector<std::string> server_ips = {"127.0.0.1", "::1"};
+  // Verify depth the gateway is configured with (nginx ssl_verify_depth); a too-deep
+  // identity is issued under a chain one CA longer than this allows.
+  int verify_depth = 2;
+  std::string p12_password = "changeit";
+};
+
+struct AllowList {
+  std::vector<std::string> common_names;
+  std::vector<std::string> san_dns;
+  std::vector<std::string> san_uri;
+  bool empty() const { return common_names.empty() && san_dns.empty() && san_uri.empty(); }
+};
+
+struct Target {
+  TargetKind kind = TargetKind::embedded;
+  // How the gateway expresses refusals: "strict" (alerts, the embedded target) or "nginx"
+  // (HTTP 400 after a completed handshake). Default follows `kind`; external: "strict".
+  std::string profile = "strict";
+  VerifyMode verify = VerifyMode::required;
+  bool crl = true;
+  int verify_depth = 2;  // default: [pki].verify_depth
+  AllowList allow;
+  std::vector<TlsVersion> tls_versions = {TlsVersion::tls1_2, TlsVersion::tls1_3};
+  bool session_cache = true;
+  bool session_tickets = true;
+  // nginx: which template under fixtures/nginx/ to render (e.g. "verify-on").
+  std::string nginx_template = "verify-on";
+  std::string nginx_binary = "nginx";
+  // external: where the gateway listens, the name to send as SNI, the CA to trust.
+  std::string url;
+  std::string server_name;
+  std::filesystem::path ca_file;
+  int timeout_ms = 5000;
+  SourceRef where;
+};
+
+struct Expectation {
+  ExpectKind kind = ExpectKind::accept;
+  std::optional<Reason> reason;        // canonical, translated by the target's profile
+  std::optional<std::string> alert;    // pinned wire alert name, e.g. "unknown_ca"
+  std::optional<int> status;           // pinned HTTP status, e.g. 400 or 403
+  Layer layer = Layer::any;
+  std::optional<std::string> seen_identity;  // substring of the DN the backend reports
+};
+
+// An identity × expectation, run on each TLS version listed.
+struct Case {
+  std::string name;
+  std::string identity;  // an identity's name, or "none" for no client certificate
+  Expectation expect;
+  std::vector<TlsVersion> tls_versions;  // default: [target].tls_versions
+  std::string path = "/";
+  std::string skip;  // non-empty: case is disabled, with this reason
+  SourceRef where;
+};
+
+struct Scenario {
+  std::filesystem::path file;
+  std::string name;  // default: file stem
+  std::string description;
+  Pki pki;
+  Target target;
+  std::vector<Identity> identities;
+  std::vector<Case> cases;
+
+  const Identity* find_identity(const std::string& n) const {
+    for (const auto& i : identities)
+      if (i.name == n) return &i;
+    return nullptr;
+  }
+};
+
+// Names as written in TOML and reports; the inverse parsers live in names.hpp.
+std::string to_string(KeyType);
+std::string to_string(Fault);
+std::string to_string(TlsVersion);
+std::string to_string(TargetKind);
+std::string to_string(VerifyMode);
+std::string to_string(ExpectKind);
+std::string to_string(Layer);
+std::string to_string(Reason);
+
+}  // namespace mtls::scenario

@@ -1,0 +1,62 @@
+// A running mTLS target: the embedded server, an nginx the harness launched, or an external
+// gateway someone else runs. Probes and the load engine only need its Endpoint.
+#pragma once
+
+#include <filesystem>
+#include <memory>
+#include <string>
+#include <sys/types.h>
+
+#include "pki/fixtures.hpp"
+#include "scenario/scenario.hpp"
+
+namespace mtls::target {
+
+struct Endpoint {
+  std::string host = "127.0.0.1";  // numeric address to connect to
+  int port = 0;
+  std::string server_name = "localhost";  // SNI and the name the server cert must carry
+  std::filesystem::path trust;            // CA file the client verifies the server with
+  std::string base_path;                  // prefix for case paths (external URLs)
+
+  std::string url(const std::string& path) const;  // https://server_name:port/base+path
+};
+
+class RunningTarget {
+ public:
+  virtual ~RunningTarget() = default;
+  virtual Endpoint endpoint() const = 0;
+  // "embedded", "nginx 1.22.1 (verify-on)", "external https://..."
+  virtual std::string describe() const = 0;
+  // Process to measure CPU of and to watch for death; 0 when in-process or unknown.
+  virtual pid_t pid() const { return 0; }
+  // Server-side log lines written since `mark` (nginx error log); empty when none.
+  virtual std::string log_since_start() const { return {}; }
+  // Stops what the harness started; idempotent; also called by the destructor.
+  virtual void stop() = 0;
+};
+
+// Thrown when a target cannot be started or reached: the CLI maps it to exit code 3.
+struct TargetError : std::runtime_error {
+  using std::runtime_error::runtime_error;
+};
+
+struct StartOptions {
+  std::filesystem::path runtime_dir;  // where launched gateways keep config, logs, pid
+  int port = 0;                       // 0: pick a free loopback port
+  std::string host = "127.0.0.1";
+  int threads = 1;                    // embedded target worker threads
+};
+
+// Dispatches on scenario.target.kind.
+std::unique_ptr<RunningTarget> start(const scenario::Scenario& s, const pki::Fixtures& f,
+                                     const StartOptions& opts);
+
+std::unique_ptr<RunningTarget> start_embedded(const scenario::Scenario& s,
+                                              const pki::Fixtures& f, const StartOptions& opts);
+std::unique_ptr<RunningTarget> start_nginx(const scenario::Scenario& s, const pki::Fixtures& f,
+                                           const StartOptions& opts);
+std::unique_ptr<RunningTarget> connect_external(const scenario::Scenario& s,
+                                                const pki::Fixtures& f);
+
+}  // namespace mtls::target
