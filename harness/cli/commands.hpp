@@ -18,5 +18,7 @@ enum ExitCode : int {
 
 void add_validate(CLI::App& app, int& exit_code);
 void add_pki(CLI::App& app, int& exit_code);
+void add_run(CLI::App& app, int& exit_code);
+void add_serve(CLI::App& app, int& exit_code);
 
 }  // namespace mtls::cli

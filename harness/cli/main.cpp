@@ -12,6 +12,8 @@ int main(int argc, char** argv) {
   int exit_code = mtls::cli::kOk;
   mtls::cli::add_validate(app, exit_code);
   mtls::cli::add_pki(app, exit_code);
+  mtls::cli::add_run(app, exit_code);
+  mtls::cli::add_serve(app, exit_code);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

@@ -5,7 +5,9 @@ namespace mtls::target {
 std::string Endpoint::url(const std::string& path) const {
   std::string p = base_path;
   if (!p.empty() && p.back() == '/' && !path.empty() && path.front() == '/') p.pop_back();
-  return "https://" + server_name + ":" + std::to_string(port) + p + path;
+  const std::string host =
+      server_name.find(':') != std::string::npos ? "[" + server_name + "]" : server_name;
+  return "https://" + host + ":" + std::to_string(port) + p + path;
 }
 
 std::unique_ptr<RunningTarget> start(const scenario::Scenario& s, const pki::Fixtures& f,

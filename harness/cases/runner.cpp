@@ -1,0 +1,61 @@
+#include "cases/runner.hpp"
+
+#include <stdexcept>
+
+#include "probe/probe.hpp"
+
+namespace mtls::cases {
+namespace {
+
+probe::Request request_for(const scenario::Case& c, const pki::Fixtures& f,
+                           const target::Endpoint& ep, scenario::TlsVersion v, long timeout_ms) {
+  probe::Request r;
+  r.url = ep.url(c.path);
+  r.connect_host = ep.host;
+  r.connect_port = ep.port;
+  r.trust = ep.trust.string();
+  r.version = v;
+  r.timeout_ms = timeout_ms;
+  if (c.identity != "none") {
+    const auto* files = f.find(c.identity);
+    if (!files) throw std::runtime_error("case " + c.name + ": no fixture files for identity " + c.identity);
+    tlsclient::ClientCredentials cred;
+    cred.cert = files->cert;
+    cred.chain = files->chain;
+    cred.key = files->key;
+    cred.allow_weak_key = files->fault == scenario::Fault::weak_key;
+    cred.allow_key_mismatch = files->fault == scenario::Fault::key_mismatch;
+    r.client = cred;
+  }
+  return r;
+}
+
+}  // namespace
+
+std::vector<CaseResult> run_cases(const scenario::Scenario& s, const pki::Fixtures& f,
+                                  const target::Endpoint& ep, const RunOptions& opts) {
+  std::vector<CaseResult> out;
+  for (const auto& c : s.cases) {
+    const auto* identity = s.find_identity(c.identity);
+    const auto fault = identity ? identity->fault : scenario::Fault::none;
+    for (auto v : c.tls_versions) {
+      if (opts.stop && opts.stop->load()) return out;
+      CaseResult r;
+      r.case_name = c.name;
+      r.identity = c.identity;
+      r.fault = fault;
+      r.version = v;
+      if (!c.skip.empty()) {
+        r.verdict = skipped(c);
+      } else {
+        r.outcome = probe::run(request_for(c, f, ep, v, s.target.timeout_ms));
+        r.verdict = judge(Judged{c, v, fault, opts.profile}, r.outcome);
+      }
+      if (opts.on_result) opts.on_result(r);
+      out.push_back(std::move(r));
+    }
+  }
+  return out;
+}
+
+}  // namespace mtls::cases

@@ -1,0 +1,36 @@
+// Runs every case of a scenario on each of its TLS versions against a running target.
+#pragma once
+
+#include <atomic>
+#include <functional>
+#include <string>
+#include <vector>
+
+#include "cases/verdict.hpp"
+#include "pki/fixtures.hpp"
+#include "probe/outcome.hpp"
+#include "scenario/scenario.hpp"
+#include "target/target.hpp"
+
+namespace mtls::cases {
+
+struct CaseResult {
+  std::string case_name;
+  std::string identity;
+  scenario::Fault fault = scenario::Fault::none;
+  scenario::TlsVersion version = scenario::TlsVersion::tls1_3;
+  Verdict verdict;
+  probe::Outcome outcome;
+};
+
+struct RunOptions {
+  std::string profile;                            // gateway profile used to read reasons
+  const std::atomic<bool>* stop = nullptr;        // set by a signal handler: stop early
+  std::function<void(const CaseResult&)> on_result;  // progress
+};
+
+// Returns one result per case × TLS version, in scenario order; fewer when stopped early.
+std::vector<CaseResult> run_cases(const scenario::Scenario& s, const pki::Fixtures& f,
+                                  const target::Endpoint& ep, const RunOptions& opts);
+
+}  // namespace mtls::cases

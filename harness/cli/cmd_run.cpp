@@ -1,0 +1,181 @@
+// `mtls-harness run FILE`: fixture PKI -> target -> cases -> reports -> exit code.
+#include <CLI/CLI.hpp>
+#include <chrono>
+#include <fmt/core.h>
+#include <fnmatch.h>
+#include <iostream>
+#include <openssl/crypto.h>
+#include <unistd.h>
+
+#include "cases/profile.hpp"
+#include "cases/runner.hpp"
+#include "cli/commands.hpp"
+#include "cli/load_or_exit.hpp"
+#include "common/process.hpp"
+#include "common/signals.hpp"
+#include "pki/fixtures.hpp"
+#include "probe/probe.hpp"
+#include "report/report.hpp"
+#include "scenario/names.hpp"
+#include "target/target.hpp"
+
+namespace mtls::cli {
+namespace {
+
+struct RunArgs {
+  std::string file;
+  std::string fixtures = "fixtures";
+  std::string reports = "reports";
+  std::string target_kind;  // override [target].kind
+  std::vector<std::string> tls;
+  std::vector<std::string> only;  // case name globs
+  bool no_color = false;
+};
+
+// Narrow the scenario to what the command line asks for; a bad value is a usage error.
+bool apply_overrides(scenario::Scenario& s, const RunArgs& a) {
+  if (!a.target_kind.empty()) {
+    auto k = scenario::parse_name<scenario::TargetKind>(a.target_kind);
+    if (!k) {
+      std::cerr << "--target: '" << a.target_kind << "' is not one of embedded, nginx, external\n";
+      return false;
+    }
+    if (*k == scenario::TargetKind::nginx && s.target.kind != scenario::TargetKind::nginx &&
+        s.target.profile == "strict")
+      s.target.profile = "nginx";
+    if (*k == scenario::TargetKind::embedded) s.target.profile = "strict";
+    s.target.kind = *k;
+  }
+  if (!a.tls.empty()) {
+    std::vector<scenario::TlsVersion> keep;
+    for (const auto& t : a.tls) {
+      auto v = scenario::parse_name<scenario::TlsVersion>(t);
+      if (!v) {
+        std::cerr << "--tls: '" << t << "' is not 1.2 or 1.3\n";
+        return false;
+      }
+      keep.push_back(*v);
+    }
+    for (auto& c : s.cases) {
+      std::vector<scenario::TlsVersion> vs;
+      for (auto v : c.tls_versions)
+        if (std::find(keep.begin(), keep.end(), v) != keep.end()) vs.push_back(v);
+      c.tls_versions = vs;
+    }
+  }
+  if (!a.only.empty()) {
+    std::vector<scenario::Case> kept;
+    for (auto& c : s.cases)
+      for (const auto& glob : a.only)
+        if (fnmatch(glob.c_str(), c.name.c_str(), 0) == 0) {
+          kept.push_back(c);
+          break;
+        }
+    if (kept.empty()) {
+      std::cerr << "--case: no case matches; cases are:";
+      for (const auto& c : s.cases) std::cerr << " " << c.name;
+      std::cerr << "\n";
+      return false;
+    }
+    s.cases = kept;
+  }
+  return true;
+}
+
+void progress(const cases::CaseResult& r, std::size_t done, std::size_t total, bool tty) {
+  if (!tty) return;
+  std::cerr << fmt::format("\r\033[K[{}/{}] {} TLS {}: {}", done, total, r.case_name,
+                           scenario::to_string(r.version), cases::to_string(r.verdict.status))
+            << std::flush;
+}
+
+int run(const RunArgs& a) {
+  const auto& stop = common::install_stop_handlers();
+  auto loaded = load_or_report(a.file);
+  if (!loaded) return kBadInput;
+  auto s = *loaded;
+  if (!apply_overrides(s, a)) return kBadInput;
+
+  report::Report rep;
+  auto& m = rep.meta;
+  m.harness_version = MTLS_HARNESS_VERSION;
+  m.openssl_version = OpenSSL_version(OPENSSL_VERSION);
+  m.curl_version = probe::curl_version();
+  m.scenario_name = s.name;
+  m.scenario_file = a.file;
+  m.scenario_sha256 = report::sha256_file_hex(a.file);
+  m.target_kind = scenario::to_string(s.target.kind);
+  m.profile = s.target.profile;
+  m.started_at = report::now_iso8601();
+  const auto t0 = std::chrono::steady_clock::now();
+
+  pki::Options popts;
+  popts.fixtures_root = a.fixtures;
+  auto fixtures = pki::materialize(s, popts);
+
+  std::unique_ptr<target::RunningTarget> tgt;
+  try {
+    target::StartOptions topts;
+    topts.runtime_dir = std::filesystem::path(a.reports) / s.name / "target";
+    tgt = target::start(s, fixtures, topts);
+  } catch (const std::exception& e) {
+    std::cerr << "mtls-harness: target could not be started: " << e.what() << "\n";
+    return kTargetUnavailable;
+  }
+  m.target = tgt->describe();
+
+  const bool tty = ::isatty(STDERR_FILENO) == 1;
+  std::size_t total = 0, done = 0;
+  for (const auto& c : s.cases) total += c.tls_versions.size();
+  cases::RunOptions ropts;
+  ropts.profile = s.target.profile;
+  ropts.stop = &stop;
+  ropts.on_result = [&](const cases::CaseResult& r) { progress(r, ++done, total, tty); };
+  rep.cases = cases::run_cases(s, fixtures, tgt->endpoint(), ropts);
+  if (tty) std::cerr << "\r\033[K";
+
+  pid_t tpid = tgt->pid();
+  int tstatus = 0;
+  if (tpid > 0 && common::has_exited(tpid, &tstatus)) {
+    m.partial = true;
+    m.partial_reason = fmt::format("target process {} exited (status {}) during the run", tpid, tstatus);
+  }
+  if (stop.load()) {
+    m.partial = true;
+    m.partial_reason = fmt::format("stopped by signal {} after {} of {} probes",
+                                   common::stop_signal(), rep.cases.size(), total);
+  }
+  m.target_log = tgt->log_since_start();
+  tgt->stop();
+  m.finished_at = report::now_iso8601();
+  m.duration_ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
+
+  report::print_table(rep, std::cout, !a.no_color && ::isatty(STDOUT_FILENO) == 1);
+  try {
+    for (const auto& p : report::write_all(rep, std::filesystem::path(a.reports) / s.name))
+      std::cout << "wrote " << p.string() << "\n";
+  } catch (const std::exception& e) {
+    std::cerr << "mtls-harness: cannot write the report: " << e.what() << "\n";
+    return kExpectationFailed;
+  }
+  if (stop.load()) return kInterrupted;
+  return rep.exit_code();
+}
+
+}  // namespace
+
+void add_run(CLI::App& app, int& exit_code) {
+  auto* cmd = app.add_subcommand(
+      "run", "Run every case of a scenario against its target; write reports; exit 0/1/2/3");
+  auto a = std::make_shared<RunArgs>();
+  cmd->add_option("FILE", a->file, "Scenario TOML file")->required();
+  cmd->add_option("--fixtures", a->fixtures, "Root directory for generated fixtures")->capture_default_str();
+  cmd->add_option("--reports", a->reports, "Root directory for reports (<root>/<scenario>/)")->capture_default_str();
+  cmd->add_option("--target", a->target_kind, "Override [target].kind: embedded, nginx, external");
+  cmd->add_option("--tls", a->tls, "Only these TLS versions (1.2, 1.3)");
+  cmd->add_option("--case", a->only, "Only cases whose name matches this glob (repeatable)");
+  cmd->add_flag("--no-color", a->no_color, "No colours even on a terminal");
+  cmd->callback([a, &exit_code] { exit_code = run(*a); });
+}
+
+}  // namespace mtls::cli

@@ -1,0 +1,50 @@
+// What one probe connection observed, layer by layer: TCP, then TLS, then HTTP, plus the
+// exact error text libcurl gave (what users see from curl and their apps).
+#pragma once
+
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace mtls::probe {
+
+enum class TcpResult { not_attempted, connected, refused, timeout, unreachable };
+
+struct TlsAlert {
+  int code = 0;
+  std::string name;             // "unknown_ca"
+  bool from_server = true;      // received (true) or sent by the client (false)
+  bool during_handshake = true; // false: arrived after the client finished its handshake
+  bool fatal = true;
+};
+
+struct Outcome {
+  TcpResult tcp = TcpResult::not_attempted;
+
+  bool handshake_done = false;  // from the client's point of view
+  std::string tls_version;      // "TLSv1.3"
+  std::string cipher;
+  bool session_reused = false;
+  std::vector<TlsAlert> alerts;  // every alert seen, in order
+
+  int http_status = 0;  // 0: no HTTP response
+  std::string body;     // first bytes of the body
+  std::map<std::string, std::string> headers;  // X-Client-* headers, lower-case names
+
+  int curl_code = 0;
+  std::string curl_error;  // libcurl's error buffer, as curl prints it
+
+  double connect_ms = 0, handshake_ms = 0, first_byte_ms = 0, total_ms = 0;
+
+  // The first fatal alert the server sent, if any.
+  const TlsAlert* server_alert() const {
+    for (const auto& a : alerts)
+      if (a.from_server && a.fatal) return &a;
+    return nullptr;
+  }
+};
+
+std::string to_string(TcpResult);
+
+}  // namespace mtls::probe

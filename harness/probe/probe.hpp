@@ -1,0 +1,32 @@
+// One conformance connection with libcurl: connect, handshake (with or without a client
+// certificate), send one GET, read the answer, and record every TLS alert on the way.
+#pragma once
+
+#include <optional>
+#include <string>
+
+#include "probe/outcome.hpp"
+#include "scenario/scenario.hpp"
+#include "tlsclient/credentials.hpp"
+
+namespace mtls::probe {
+
+struct Request {
+  std::string url;              // https://server_name:port/path
+  std::string connect_host;     // numeric address to connect to instead of resolving
+  int connect_port = 0;
+  std::string trust;            // CA file to verify the server with
+  std::optional<tlsclient::ClientCredentials> client;  // nullopt: send no certificate
+  scenario::TlsVersion version = scenario::TlsVersion::tls1_3;
+  long timeout_ms = 5000;
+  std::size_t body_limit = 512;
+};
+
+// Never throws for network or TLS failures: those are outcomes. Throws only when the
+// client itself cannot be set up (e.g. an unreadable certificate file).
+Outcome run(const Request& r);
+
+// "libcurl/7.88.1 OpenSSL/3.0.x ..." for report metadata.
+std::string curl_version();
+
+}  // namespace mtls::probe

@@ -1,0 +1,85 @@
+#include <nlohmann/json.hpp>
+
+#include "report/report.hpp"
+
+namespace mtls::report {
+namespace {
+
+using nlohmann::json;
+
+json outcome_json(const probe::Outcome& o) {
+  json alerts = json::array();
+  for (const auto& a : o.alerts)
+    alerts.push_back({{"code", a.code},
+                      {"name", a.name},
+                      {"sent_by", a.from_server ? "server" : "client"},
+                      {"stage", a.during_handshake ? "handshake" : "after_handshake"},
+                      {"fatal", a.fatal}});
+  return {
+      {"tcp", probe::to_string(o.tcp)},
+      {"tls",
+       {{"handshake_done", o.handshake_done},
+        {"version", o.tls_version},
+        {"cipher", o.cipher},
+        {"session_reused", o.session_reused},
+        {"alerts", alerts}}},
+      {"http", {{"status", o.http_status}, {"body", o.body}, {"headers", o.headers}}},
+      {"client_error", {{"curl_code", o.curl_code}, {"text", o.curl_error}}},
+      {"timings_ms",
+       {{"connect", o.connect_ms},
+        {"handshake", o.handshake_ms},
+        {"first_byte", o.first_byte_ms},
+        {"total", o.total_ms}}},
+  };
+}
+
+}  // namespace
+
+std::string to_json(const Report& r) {
+  const auto& m = r.meta;
+  const auto s = r.summary();
+  json cases = json::array();
+  for (const auto& c : r.cases) {
+    cases.push_back({
+        {"case", c.case_name},
+        {"identity", c.identity},
+        {"fault", scenario::to_string(c.fault)},
+        {"tls_version", scenario::to_string(c.version)},
+        {"verdict", cases::to_string(c.verdict.status)},
+        {"expected", c.verdict.expected_text},
+        {"observed", c.verdict.observed_text},
+        {"observed_class", cases::to_string(c.verdict.observed)},
+        {"message", c.verdict.message},
+        {"outcome", outcome_json(c.outcome)},
+    });
+  }
+  json doc = {
+      {"schema_version", kSchemaVersion},
+      {"meta",
+       {{"harness_version", m.harness_version},
+        {"openssl_version", m.openssl_version},
+        {"curl_version", m.curl_version},
+        {"scenario", m.scenario_name},
+        {"scenario_file", m.scenario_file},
+        {"scenario_sha256", m.scenario_sha256},
+        {"target", m.target},
+        {"target_kind", m.target_kind},
+        {"profile", m.profile},
+        {"started_at", m.started_at},
+        {"finished_at", m.finished_at},
+        {"duration_ms", m.duration_ms},
+        {"partial", m.partial},
+        {"partial_reason", m.partial_reason}}},
+      {"summary",
+       {{"total", s.total},
+        {"passed", s.passed},
+        {"failed", s.failed},
+        {"errors", s.errors},
+        {"skipped", s.skipped},
+        {"exit_code", r.exit_code()}}},
+      {"cases", cases},
+  };
+  return doc.dump(2) + "\n";
+}
+
+}  // namespace mtls::report

@@ -1,0 +1,56 @@
+// The one in-memory report every output is rendered from (JSON is canonical; JUnit and the
+// terminal table are views of the same model).
+#pragma once
+
+#include <filesystem>
+#include <iosfwd>
+#include <string>
+#include <vector>
+
+#include "cases/runner.hpp"
+
+namespace mtls::report {
+
+inline constexpr int kSchemaVersion = 1;
+
+struct Meta {
+  std::string harness_version;
+  std::string openssl_version;
+  std::string curl_version;
+  std::string scenario_name;
+  std::string scenario_file;
+  std::string scenario_sha256;  // of the scenario file's bytes
+  std::string target;           // RunningTarget::describe()
+  std::string target_kind;
+  std::string profile;
+  std::string started_at;   // ISO 8601 UTC
+  std::string finished_at;
+  double duration_ms = 0;
+  bool partial = false;          // stopped early (signal, target died)
+  std::string partial_reason;
+  std::string target_log;        // server-side log excerpt (nginx error log), may be empty
+};
+
+struct Summary {
+  int total = 0, passed = 0, failed = 0, errors = 0, skipped = 0;
+};
+
+struct Report {
+  Meta meta;
+  std::vector<cases::CaseResult> cases;
+  Summary summary() const;
+  // 0 all expectations hold, 1 some do not (or partial), 3 target unreachable.
+  int exit_code() const;
+};
+
+std::string to_json(const Report& r);
+std::string to_junit(const Report& r);
+void print_table(const Report& r, std::ostream& out, bool color);
+
+// report.json and junit.xml into dir, each atomically; returns the paths written.
+std::vector<std::filesystem::path> write_all(const Report& r, const std::filesystem::path& dir);
+
+std::string now_iso8601();
+std::string sha256_file_hex(const std::filesystem::path& file);
+
+}  // namespace mtls::report

@@ -1,0 +1,61 @@
+#include <chrono>
+#include <ctime>
+#include <fstream>
+#include <iterator>
+#include <openssl/evp.h>
+
+#include "common/files.hpp"
+#include "report/report.hpp"
+
+namespace mtls::report {
+
+Summary Report::summary() const {
+  Summary s;
+  for (const auto& c : cases) {
+    ++s.total;
+    switch (c.verdict.status) {
+      case cases::Status::pass: ++s.passed; break;
+      case cases::Status::fail: ++s.failed; break;
+      case cases::Status::error: ++s.errors; break;
+      case cases::Status::skipped: ++s.skipped; break;
+    }
+  }
+  return s;
+}
+
+int Report::exit_code() const {
+  auto s = summary();
+  int ran = s.total - s.skipped;
+  int unreachable = 0;
+  for (const auto& c : cases)
+    if (c.verdict.observed == cases::Observed::tcp_failure) ++unreachable;
+  if (ran > 0 && unreachable == ran) return 3;
+  if (s.failed > 0 || s.errors > 0 || meta.partial) return 1;
+  return 0;
+}
+
+std::string now_iso8601() {
+  auto now = std::chrono::system_clock::now();
+  std::time_t t = std::chrono::system_clock::to_time_t(now);
+  std::tm tm{};
+  gmtime_r(&t, &tm);
+  char buf[32];
+  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
+  return buf;
+}
+
+std::string sha256_file_hex(const std::filesystem::path& file) {
+  std::string bytes = common::read_file(file);
+  unsigned char md[EVP_MAX_MD_SIZE];
+  unsigned int len = 0;
+  EVP_Digest(bytes.data(), bytes.size(), md, &len, EVP_sha256(), nullptr);
+  static const char* hex = "0123456789abcdef";
+  std::string out;
+  for (unsigned int i = 0; i < len; ++i) {
+    out += hex[md[i] >> 4];
+    out += hex[md[i] & 15];
+  }
+  return out;
+}
+
+}  // namespace mtls::report

@@ -1,0 +1,26 @@
+// Putting a client identity into an SSL_CTX, including the ones a stock client refuses to
+// send: an RSA-1024 key (blocked by security level 2) and a key that does not belong to its
+// certificate (blocked by OpenSSL's cert/key consistency check). Shared by the probe and
+// the load engine, so both present exactly the same certificates.
+#pragma once
+
+#include <filesystem>
+#include <string>
+
+typedef struct ssl_ctx_st SSL_CTX;
+
+namespace mtls::tlsclient {
+
+struct ClientCredentials {
+  std::filesystem::path cert;       // leaf (PEM)
+  std::filesystem::path chain;      // intermediates to send; may be empty
+  std::filesystem::path key;        // private key (PEM)
+  bool allow_weak_key = false;      // lower the security level so RSA-1024 loads
+  bool allow_key_mismatch = false;  // sign with `key` even though it is not cert's key
+};
+
+// Loads cert, chain and key into ctx. Throws std::runtime_error naming the file and the
+// OpenSSL error on failure (e.g. key does not match and allow_key_mismatch is false).
+void use_credentials(SSL_CTX* ctx, const ClientCredentials& c);
+
+}  // namespace mtls::tlsclient
