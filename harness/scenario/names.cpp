@@ -64,6 +64,13 @@ constexpr NameEntry<Reason> kReasons[] = {
     {Reason::not_allowed, "not_allowed"},
 };
 
+constexpr NameEntry<Resumption> kResumptions[] = {
+    {Resumption::none, "none"},
+    {Resumption::session_id, "session-id"},
+    {Resumption::ticket, "ticket"},
+    {Resumption::psk, "psk"},
+};
+
 template <typename E, std::size_t N>
 std::string lookup(const NameEntry<E> (&table)[N], E v) {
   for (const auto& e : table)
@@ -81,6 +88,7 @@ std::span<const NameEntry<VerifyMode>> names(VerifyMode) { return kVerifyModes; 
 std::span<const NameEntry<ExpectKind>> names(ExpectKind) { return kExpectKinds; }
 std::span<const NameEntry<Layer>> names(Layer) { return kLayers; }
 std::span<const NameEntry<Reason>> names(Reason) { return kReasons; }
+std::span<const NameEntry<Resumption>> names(Resumption) { return kResumptions; }
 
 std::string to_string(KeyType v) { return lookup(kKeyTypes, v); }
 std::string to_string(Fault v) { return lookup(kFaults, v); }
@@ -90,6 +98,7 @@ std::string to_string(VerifyMode v) { return lookup(kVerifyModes, v); }
 std::string to_string(ExpectKind v) { return lookup(kExpectKinds, v); }
 std::string to_string(Layer v) { return lookup(kLayers, v); }
 std::string to_string(Reason v) { return lookup(kReasons, v); }
+std::string to_string(Resumption v) { return lookup(kResumptions, v); }
 
 std::optional<Reason> reason_for(Fault f) {
   switch (f) {

@@ -26,6 +26,7 @@ std::span<const NameEntry<VerifyMode>> names(VerifyMode);
 std::span<const NameEntry<ExpectKind>> names(ExpectKind);
 std::span<const NameEntry<Layer>> names(Layer);
 std::span<const NameEntry<Reason>> names(Reason);
+std::span<const NameEntry<Resumption>> names(Resumption);
 
 template <typename E>
 std::optional<E> parse_name(std::string_view text) {

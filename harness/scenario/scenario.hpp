@@ -2,6 +2,7 @@
 // Every later stage (pki, target, cases, load, report) reads only these structs.
 #pragma once
 
+#include <cstdint>
 #include <filesystem>
 #include <optional>
 #include <string>
@@ -147,6 +148,49 @@ struct Case {
   SourceRef where;
 };
 
+// ---- load phases ([[load]]) ----
+
+// How a phase resumes sessions: none (every handshake full), TLS 1.2 session IDs, TLS 1.2
+// tickets, TLS 1.3 PSK tickets.
+enum class Resumption { none, session_id, ticket, psk };
+
+struct WeightedIdentity {
+  std::string identity;  // an identity's name, or "none"
+  double weight = 1.0;
+};
+
+// Pass/fail limits of a phase; unset ones are not checked.
+struct Gates {
+  std::optional<double> handshake_p99_ms;
+  std::optional<double> error_rate_max;            // 0..1
+  std::optional<double> handshakes_per_s_min;
+  std::optional<double> resumed_ratio_min;         // 0..1
+  std::optional<double> client_cpu_us_per_handshake_max;
+  std::optional<double> target_cpu_us_per_handshake_max;
+};
+
+struct LoadPhase {
+  std::string name;
+  // Closed loop: `connections` workers, each starting its next connection when the last one
+  // ends. Open loop: `rate` new connections per second, latency measured from the intended
+  // start (coordinated omission corrected). Exactly one of the two is set.
+  int connections = 0;
+  double rate = 0;
+  double ramp_up_s = 0;          // linear ramp to full concurrency/rate
+  double duration_s = 10;        // bounded: a phase always ends by itself
+  double warmup_s = 0;           // measured but discarded
+  std::int64_t max_connections_total = 0;  // 0: until duration ends
+  int requests_per_connection = 1;         // 1: a new handshake per request
+  std::vector<WeightedIdentity> identities;  // default: the first valid identity
+  Resumption resumption = Resumption::none;
+  double resumed_share = 1.0;    // share of new connections that offer a saved session
+  TlsVersion tls_version = TlsVersion::tls1_3;
+  int threads = 0;               // client worker threads; 0: one per core
+  std::string path = "/";
+  Gates gates;
+  SourceRef where;
+};
+
 struct Scenario {
   std::filesystem::path file;
   std::string name;  // default: file stem
@@ -155,6 +199,7 @@ struct Scenario {
   Target target;
   std::vector<Identity> identities;
   std::vector<Case> cases;
+  std::vector<LoadPhase> load;
 
   const Identity* find_identity(const std::string& n) const {
     for (const auto& i : identities)
@@ -172,5 +217,6 @@ std::string to_string(VerifyMode);
 std::string to_string(ExpectKind);
 std::string to_string(Layer);
 std::string to_string(Reason);
+std::string to_string(Resumption);
 
 }  // namespace mtls::scenario
