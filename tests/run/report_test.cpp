@@ -1,0 +1,112 @@
+// The report files are views of one model: JSON carries everything, JUnit one testcase per
+// case x TLS version with the mismatch message as the failure text.
+#include <catch2/catch.hpp>
+#include <filesystem>
+#include <nlohmann/json.hpp>
+#include <sys/stat.h>
+
+#include "common/files.hpp"
+#include "report/report.hpp"
+
+using namespace mtls;
+
+namespace {
+
+report::Report sample() {
+  report::Report r;
+  r.meta.scenario_name = "sample & <co>";
+  r.meta.harness_version = "0.1.0";
+  r.meta.started_at = "2026-01-01T00:00:00Z";
+  cases::CaseResult pass;
+  pass.case_name = "valid";
+  pass.identity = "valid";
+  pass.version = scenario::TlsVersion::tls1_3;
+  pass.verdict.expected_text = "accept";
+  pass.verdict.observed_text = "HTTP 200";
+  pass.outcome.http_status = 200;
+  cases::CaseResult fail = pass;
+  fail.case_name = "expired";
+  fail.fault = scenario::Fault::expired;
+  fail.version = scenario::TlsVersion::tls1_2;
+  fail.verdict.status = cases::Status::fail;
+  fail.verdict.message = "expired [TLS 1.2]: expected reject at TLS, got HTTP 200 — the gateway accepted an expired certificate";
+  cases::CaseResult skip = pass;
+  skip.case_name = "later";
+  skip.verdict.status = cases::Status::skipped;
+  skip.verdict.message = "skipped: needs OCSP";
+  r.cases = {pass, fail, skip};
+  return r;
+}
+
+std::size_t count(const std::string& hay, const std::string& needle) {
+  std::size_t n = 0;
+  for (auto p = hay.find(needle); p != std::string::npos; p = hay.find(needle, p + 1)) ++n;
+  return n;
+}
+
+}  // namespace
+
+TEST_CASE("summary and exit code") {
+  auto r = sample();
+  auto s = r.summary();
+  CHECK(s.total == 3);
+  CHECK(s.passed == 1);
+  CHECK(s.failed == 1);
+  CHECK(s.skipped == 1);
+  CHECK(r.exit_code() == 1);
+  r.cases.erase(r.cases.begin() + 1);
+  CHECK(r.exit_code() == 0);
+  r.meta.partial = true;
+  CHECK(r.exit_code() == 1);
+}
+
+TEST_CASE("every probe refused at TCP means the target is unreachable: exit 3") {
+  auto r = sample();
+  for (auto& c : r.cases) {
+    c.verdict.status = cases::Status::fail;
+    c.verdict.observed = cases::Observed::tcp_failure;
+  }
+  CHECK(r.exit_code() == 3);
+}
+
+TEST_CASE("JSON is canonical and versioned") {
+  auto doc = nlohmann::json::parse(report::to_json(sample()));
+  CHECK(doc["schema_version"] == report::kSchemaVersion);
+  CHECK(doc["summary"]["failed"] == 1);
+  CHECK(doc["summary"]["exit_code"] == 1);
+  REQUIRE(doc["cases"].size() == 3);
+  CHECK(doc["cases"][1]["case"] == "expired");
+  CHECK(doc["cases"][1]["tls_version"] == "1.2");
+  CHECK(doc["cases"][1]["fault"] == "expired");
+  CHECK(doc["cases"][1]["verdict"] == "fail");
+  CHECK(doc["cases"][0]["outcome"]["http"]["status"] == 200);
+}
+
+TEST_CASE("JUnit: one testcase per case x TLS version, mismatch as failure text, escaped") {
+  auto xml = report::to_junit(sample());
+  CHECK(count(xml, "<testcase ") == 3);
+  CHECK(count(xml, "<failure ") == 1);
+  CHECK(count(xml, "<skipped ") == 1);
+  CHECK_THAT(xml, Catch::Contains("classname=\"sample &amp; &lt;co&gt;.TLS1.2\" name=\"expired\""));
+  CHECK_THAT(xml, Catch::Contains("the gateway accepted an expired certificate"));
+  CHECK_THAT(xml, Catch::Contains("tests=\"3\" failures=\"1\" errors=\"0\" skipped=\"1\""));
+}
+
+TEST_CASE("reports are written atomically and a failed write keeps the old report") {
+  auto dir = std::filesystem::path(std::getenv("MTLS_BUILD_ROOT")) / "test-scratch" / "report_write";
+  std::filesystem::remove_all(dir);
+  auto written = report::write_all(sample(), dir);
+  REQUIRE(written.size() == 2);
+  auto before = common::read_file(dir / "report.json");
+  CHECK(nlohmann::json::parse(before)["summary"]["total"] == 3);
+  // Leftover temporaries would mean a non-atomic write.
+  for (const auto& e : std::filesystem::directory_iterator(dir))
+    CHECK(e.path().filename().string().find(".tmp.") == std::string::npos);
+
+  if (::geteuid() != 0) {  // root ignores directory permissions
+    ::chmod(dir.c_str(), 0555);
+    CHECK_THROWS_WITH(report::write_all(report::Report{}, dir), Catch::Contains("cannot create"));
+    ::chmod(dir.c_str(), 0755);
+    CHECK(common::read_file(dir / "report.json") == before);
+  }
+}
