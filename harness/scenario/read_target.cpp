@@ -1,0 +1,156 @@
+// [target] and [target.allow]: which gateway is tested and how it is configured to verify
+// clients. Keys that only one kind of target understands are errors on the others.
+#include <fmt/core.h>
+
+#include "scenario/sections.hpp"
+
+namespace mtls::scenario::detail {
+namespace {
+
+constexpr std::string_view kKeys[] = {
+    "kind",        "profile",         "verify",   "crl",          "verify_depth",
+    "tls_versions", "session_cache",  "session_tickets", "template", "nginx_binary",
+    "url",         "server_name",     "ca_file",  "timeout_ms",   "allow"};
+constexpr std::string_view kAllowKeys[] = {"common_names", "san_dns", "san_uri"};
+
+// Gateway profiles: how a target expresses canonical refusals on the wire.
+const std::vector<std::string> kProfiles = {"strict", "nginx"};
+
+struct KindOnly {
+  std::string_view key;
+  TargetKind kind;
+};
+constexpr KindOnly kKindOnly[] = {
+    {"template", TargetKind::nginx},  {"nginx_binary", TargetKind::nginx},
+    {"url", TargetKind::external},    {"server_name", TargetKind::external},
+    {"ca_file", TargetKind::external},
+};
+
+// The host of an https URL (brackets of an IPv6 literal removed), or why there is none.
+struct UrlHost {
+  std::string host;
+  std::string problem;
+};
+
+UrlHost https_host(std::string_view url) {
+  constexpr std::string_view scheme = "https://";
+  if (url.substr(0, scheme.size()) != scheme) return {{}, "must start with https://"};
+  std::string_view rest = url.substr(scheme.size());
+  std::string_view authority = rest.substr(0, rest.find_first_of("/?#"));
+  if (auto at = authority.rfind('@'); at != std::string_view::npos) authority.remove_prefix(at + 1);
+  std::string_view host = authority, port;
+  bool has_port = false;
+  if (authority.starts_with('[')) {
+    auto close = authority.find(']');
+    if (close == std::string_view::npos) return {{}, "has an unclosed '[' in its host"};
+    host = authority.substr(1, close - 1);
+    std::string_view after = authority.substr(close + 1);
+    if (!after.empty() && !after.starts_with(':')) return {{}, "has text after the IPv6 host"};
+    has_port = !after.empty();
+    if (has_port) port = after.substr(1);
+  } else if (auto colon = authority.find(':'); colon != std::string_view::npos) {
+    host = authority.substr(0, colon);
+    port = authority.substr(colon + 1);
+    has_port = true;
+  }
+  if (host.empty()) return {{}, "has no host"};
+  if (has_port) {
+    bool digits = !port.empty() && port.size() <= 5 &&
+                  port.find_first_not_of("0123456789") == std::string_view::npos;
+    int n = digits ? std::stoi(std::string(port)) : 0;
+    if (n < 1 || n > 65535) return {{}, fmt::format("has a bad port '{}'", port)};
+  }
+  return {std::string(host), {}};
+}
+
+void read_allow(Reader& r, const toml::table& t, AllowList& allow) {
+  const toml::table* a = r.table(t, "allow", "target");
+  if (!a) return;
+  r.check_keys(*a, "target.allow", "[target.allow]", kAllowKeys);
+  if (auto v = r.strings(*a, "common_names", "target.allow")) allow.common_names = *v;
+  if (auto v = r.strings(*a, "san_dns", "target.allow")) allow.san_dns = *v;
+  if (auto v = r.strings(*a, "san_uri", "target.allow")) allow.san_uri = *v;
+}
+
+// Keys another kind of target would understand; true when none is misplaced.
+bool check_kind_only(Reader& r, const toml::table& t, TargetKind kind) {
+  bool ok = true;
+  for (const auto& k : kKindOnly) {
+    if (k.kind == kind || !t.contains(k.key)) continue;
+    r.error(Reader::at(t, k.key), join("target", k.key),
+            fmt::format("'{}' applies only to kind = \"{}\"; this target is \"{}\"", k.key,
+                        to_string(k.kind), to_string(kind)),
+            fmt::format("remove it, or set kind = \"{}\"", to_string(k.kind)));
+    ok = false;
+  }
+  return ok;
+}
+
+void read_external(Reader& r, const toml::table& t, Target& g) {
+  if (!t.contains("url"))
+    r.error(where_of(t), "target.url", "kind = \"external\" needs the gateway's url",
+            "add url = \"https://gateway.example:8443/\"");
+  if (auto url = r.string(t, "url", "target")) {
+    UrlHost h = https_host(*url);
+    if (!h.problem.empty())
+      r.error(Reader::at(t, "url"), "target.url", fmt::format("'{}' {}", *url, h.problem),
+              "write it as https://host[:port][/path]");
+    g.url = *url;
+    g.server_name = h.host;
+  }
+  if (auto v = r.string(t, "server_name", "target")) g.server_name = *v;
+
+  if (!t.contains("ca_file"))
+    r.error(where_of(t), "target.ca_file",
+            "kind = \"external\" needs ca_file: the CA that signed the gateway's server certificate",
+            "add ca_file = \"path/to/server-ca.pem\" (relative to this scenario file)");
+  if (auto v = r.string(t, "ca_file", "target")) {
+    g.ca_file = r.resolve(*v);
+    std::error_code ec;
+    if (!std::filesystem::is_regular_file(g.ca_file, ec))
+      r.error(Reader::at(t, "ca_file"), "target.ca_file",
+              fmt::format("no such file: {}", g.ca_file.string()),
+              "paths are relative to the scenario file's directory");
+  }
+}
+
+void read(Reader& r, const toml::table& root, Scenario& s) {
+  Target& g = s.target;
+  g.verify_depth = s.pki.verify_depth;
+  const toml::table* tp = r.table(root, "target", "");
+  if (!tp) return;
+  const toml::table& t = *tp;
+  g.where = where_of(t);
+  r.check_keys(t, "target", "[target]", kKeys);
+
+  if (auto v = r.choice<TargetKind>(t, "kind", "target")) g.kind = *v;
+  g.profile = g.kind == TargetKind::nginx ? "nginx" : "strict";
+  if (auto v = r.one_of(t, "profile", "target", kProfiles)) {
+    if (g.kind == TargetKind::embedded && *v != "strict")
+      r.error(Reader::at(t, "profile"), "target.profile",
+              "the embedded target always refuses the strict way (TLS alerts)",
+              "remove profile, or use kind = \"nginx\"");
+    g.profile = *v;
+  }
+  if (auto v = r.choice<VerifyMode>(t, "verify", "target")) g.verify = *v;
+  if (auto v = r.boolean(t, "crl", "target")) g.crl = *v;
+  if (auto v = r.integer(t, "verify_depth", "target", 1, 10)) g.verify_depth = *v;
+  if (auto v = r.choices<TlsVersion>(t, "tls_versions", "target")) g.tls_versions = *v;
+  if (auto v = r.boolean(t, "session_cache", "target")) g.session_cache = *v;
+  if (auto v = r.boolean(t, "session_tickets", "target")) g.session_tickets = *v;
+  if (auto v = r.integer(t, "timeout_ms", "target", 100, 600000)) g.timeout_ms = *v;
+  read_allow(r, t, g.allow);
+
+  if (!check_kind_only(r, t, g.kind)) return;
+  if (g.kind == TargetKind::nginx) {
+    if (auto v = r.string(t, "template", "target")) g.nginx_template = *v;
+    if (auto v = r.string(t, "nginx_binary", "target")) g.nginx_binary = *v;
+  }
+  if (g.kind == TargetKind::external) read_external(r, t, g);
+}
+
+}  // namespace
+
+extern const Section kTargetSection = {"target", false, kKeys, read};
+
+}  // namespace mtls::scenario::detail

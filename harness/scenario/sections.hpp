@@ -1,0 +1,29 @@
+// The top-level sections of a scenario file, in the order they are read: later sections
+// take their defaults from earlier ones (identity from pki, case from target and identity).
+// A new section (e.g. [[load]]) is one more Section object and one more row in loader.cpp.
+#pragma once
+
+#include <span>
+#include <string_view>
+
+#include "scenario/reader.hpp"
+
+namespace mtls::scenario::detail {
+
+struct Section {
+  std::string_view name;  // the top-level key
+  bool array;             // [[name]] (array of tables) rather than [name]
+  Keys keys;              // keys a table of this section accepts
+  void (*read)(Reader&, const toml::table& root, Scenario&);
+};
+
+extern const Section kScenarioSection;
+extern const Section kPkiSection;
+extern const Section kTargetSection;
+extern const Section kIdentitySection;
+extern const Section kCaseSection;
+
+// Cases implied when a scenario has no [[case]]: one per identity, plus "missing".
+void imply_cases(Scenario& s);
+
+}  // namespace mtls::scenario::detail
