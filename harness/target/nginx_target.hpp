@@ -1,0 +1,48 @@
+// A real nginx the harness launched from a template under fixtures/nginx/ (start_nginx in
+// target.hpp). Exposed so tests and reports can read what only nginx has: start time, files.
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <filesystem>
+#include <string>
+#include <sys/types.h>
+
+#include "target/target.hpp"
+
+namespace mtls::target::nginx {
+
+struct Launch {
+  std::filesystem::path binary;
+  std::string version;           // "1.22.1"
+  std::string template_name;     // "verify-on"
+  std::filesystem::path runtime_dir;
+  std::filesystem::path conf;    // the rendered nginx.conf
+  pid_t master = 0;
+  std::uintmax_t log_offset = 0;  // error.log size before this start
+  std::chrono::microseconds startup{0};  // spawn -> accepting connections
+};
+
+class NginxTarget : public RunningTarget {
+ public:
+  NginxTarget(Launch launch, Endpoint endpoint);
+  ~NginxTarget() override;
+
+  Endpoint endpoint() const override { return endpoint_; }
+  std::string describe() const override;  // "nginx 1.22.1 (template verify-on)"
+  pid_t pid() const override { return launch_.master; }
+  std::string log_since_start() const override;  // error.log written by this run
+  void stop() override;
+
+  std::chrono::microseconds startup_time() const { return launch_.startup; }
+  const std::filesystem::path& config_file() const { return launch_.conf; }
+  std::filesystem::path access_log() const { return launch_.runtime_dir / "access.log"; }
+  std::filesystem::path error_log() const { return launch_.runtime_dir / "error.log"; }
+
+ private:
+  Launch launch_;
+  Endpoint endpoint_;
+  bool stopped_ = false;
+};
+
+}  // namespace mtls::target::nginx
