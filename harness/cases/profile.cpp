@@ -46,7 +46,7 @@ const std::vector<Row>& table() {
       {"nginx", Reason::unsupported_certificate, http(400), http(400)},
       {"nginx", Reason::bad_certificate, http(400), http(400)},
       {"nginx", Reason::chain_too_long, http(400), http(400)},
-      {"nginx", Reason::weak_key, alert("handshake_failure"), alert("handshake_failure")},
+      {"nginx", Reason::weak_key, http(400), http(400)},
       {"nginx", Reason::key_mismatch, alert("decrypt_error"), alert("decrypt_error")},
       {"nginx", Reason::not_allowed, http(403), http(403)},
   };

@@ -20,7 +20,7 @@ using detail::Section;
 // Read in this order: each section may take defaults from the ones before it.
 const Section* const kSections[] = {
     &detail::kScenarioSection, &detail::kPkiSection,  &detail::kTargetSection,
-    &detail::kIdentitySection, &detail::kCaseSection,
+    &detail::kIdentitySection, &detail::kCaseSection, &detail::kLoadSection,
 };
 
 std::string header(const Section& s) {

@@ -123,6 +123,28 @@ std::optional<int> Reader::integer(const toml::table& t, std::string_view key,
   return static_cast<int>(v);
 }
 
+std::optional<double> Reader::number(const toml::table& t, std::string_view key,
+                                     std::string_view path, double lo, double hi,
+                                     std::string_view over_hint) {
+  const toml::node* n = t.get(key);
+  if (!n) return std::nullopt;
+  double v = 0;
+  if (const auto* i = n->as_integer()) v = static_cast<double>(i->get());
+  else if (const auto* f = n->as_floating_point()) v = f->get();
+  else {
+    error(where_of(*n), join(path, key),
+          fmt::format("expected a number, found {}", type_name(n->type())));
+    return std::nullopt;
+  }
+  if (!(v >= lo && v <= hi)) {
+    error(where_of(*n), join(path, key),
+          fmt::format("{} is out of range; expected a number from {} to {}", v, lo, hi),
+          v > hi ? std::string(over_hint) : std::string());
+    return std::nullopt;
+  }
+  return v;
+}
+
 std::optional<std::vector<std::string>> Reader::strings(const toml::table& t,
                                                         std::string_view key,
                                                         std::string_view path) {

@@ -54,6 +54,10 @@ class Reader {
   std::optional<bool> boolean(const toml::table& t, std::string_view key, std::string_view path);
   std::optional<int> integer(const toml::table& t, std::string_view key, std::string_view path,
                              int lo, int hi);
+  // An integer or a float (durations, rates, shares) within [lo, hi].
+  // `over_hint` is the suggestion when the value is above hi.
+  std::optional<double> number(const toml::table& t, std::string_view key, std::string_view path,
+                               double lo, double hi, std::string_view over_hint = {});
   std::optional<std::vector<std::string>> strings(const toml::table& t, std::string_view key,
                                                   std::string_view path);
   // A string that must be one of `valid`; the error lists them and guesses the nearest.

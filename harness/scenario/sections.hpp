@@ -22,6 +22,7 @@ extern const Section kPkiSection;
 extern const Section kTargetSection;
 extern const Section kIdentitySection;
 extern const Section kCaseSection;
+extern const Section kLoadSection;
 
 // Cases implied when a scenario has no [[case]]: one per identity, plus "missing".
 void imply_cases(Scenario& s);

@@ -57,6 +57,17 @@ const Row kRows[] = {
   {"brought_without_key.toml",       4,  8, "identity[0].cert",         "needs both cert and key"},
   {"brought_with_generated_key.toml", 6, 15, "identity[0].common_name", "describes a generated certificate"},
   {"not_allowed_without_allow_list.toml", 4, 9, "identity[0].fault",    "[target.allow] is empty"},
+  // [[load]]: absurd or contradictory load phases
+  {"load_both_shapes.toml",          5,  1, "load[0]",                  "both connections (closed loop) and rate (open loop)"},
+  {"load_no_shape.toml",             5,  1, "load[0]",                  "a phase needs connections (closed loop) or rate (open loop)"},
+  {"load_rate_zero.toml",            6,  8, "load[0].rate",             "0 is out of range; expected a number from 0.1"},
+  {"load_rate_negative.toml",        6,  8, "load[0].rate",             "-50 is out of range"},
+  {"load_too_long.toml",             7, 14, "load[0].duration_s",       "set raise_limits = true"},
+  {"load_psk_on_tls12.toml",         8, 14, "load[0].resumption",       "psk resumption is TLS 1.3's"},
+  {"load_mix_unknown_identity.toml", 7, 20, "load[0].mix.expird",       "no identity named 'expird'"},
+  {"load_mix_zero_weight.toml",     11, 30, "load[0].mix.expired",      "a weight must be a positive number"},
+  {"load_gate_typo.toml",            9,  1, "load[0].gates.handshake_p99", "did you mean 'handshake_p99_ms'?"},
+  {"load_gate_range.toml",           8, 18, "load[0].gates.error_rate_max", "expected a number from 0 to 1"},
   // [target]
   {"external_without_url.toml",      2,  1, "target.url",               "needs the gateway's url"},
   {"external_bad_url.toml",          4,  7, "target.url",               "must start with https://"},
