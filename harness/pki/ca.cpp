@@ -1,0 +1,161 @@
+#include "pki/ca.hpp"
+
+#include <nlohmann/json.hpp>
+
+#include "common/files.hpp"
+#include "common/openssl_error.hpp"
+#include "pki/certs.hpp"
+#include "pki/keys.hpp"
+#include "pki/layout.hpp"
+#include "scenario/scenario.hpp"
+
+namespace mtls::pki {
+namespace {
+
+namespace fs = std::filesystem;
+
+// Bump when the generator changes what a CA looks like, so old CAs are not reused.
+constexpr int kCaFormat = 1;
+
+std::string to_hex(const unsigned char* p, unsigned n) {
+  static constexpr char kDigits[] = "0123456789abcdef";
+  std::string out;
+  for (unsigned i = 0; i < n; ++i) {
+    out += kDigits[p[i] >> 4];
+    out += kDigits[p[i] & 0xf];
+  }
+  return out;
+}
+
+std::string ca_common_name(const scenario::Pki& pki, const std::string& id) {
+  if (id == "root") return pki.organization + " Root CA";
+  if (id == "intermediate") return pki.organization + " Intermediate CA";
+  if (id == "rogue-root") return pki.organization + " Rogue Root CA";
+  return pki.organization + " Sub CA " + id.substr(id.rfind('-') + 1);  // sub-ca-<n>
+}
+
+Ca create_ca(const scenario::Pki& pki, const CaOptions& opts, const std::string& id,
+             const Ca* parent) {
+  Ca ca;
+  ca.id = id;
+  ca.key = generate_key(pki.key_type);
+  CertRequest req;
+  req.profile = Profile::ca;
+  req.common_name = ca_common_name(pki, id);
+  req.organization = pki.organization;
+  // A day of slack for clocks behind ours (VMs, containers).
+  req.not_before = days_from_now(-1, opts.now);
+  req.not_after = days_from_now(pki.ca_validity_days, opts.now);
+  Signer signer;
+  if (parent) signer = {parent->cert.get(), parent->key.get()};
+  ca.cert = issue(req, ca.key.get(), signer);
+  common::write_file_atomic(layout::ca_cert(opts.dir, id), ossl::to_pem(ca.cert.get()));
+  common::write_secret_atomic(layout::ca_key(opts.dir, id), ossl::to_pem(ca.key.get()));
+  return ca;
+}
+
+bool ca_files_exist(const fs::path& dir, const std::string& id) {
+  return fs::exists(layout::ca_cert(dir, id)) && fs::exists(layout::ca_key(dir, id));
+}
+
+Ca load_ca(const fs::path& dir, const std::string& id) {
+  Ca ca;
+  ca.id = id;
+  const auto cert_path = layout::ca_cert(dir, id);
+  ca.cert = ossl::read_cert(cert_path);
+  ca.key = ossl::read_key(layout::ca_key(dir, id));
+  if (X509_check_private_key(ca.cert.get(), ca.key.get()) != 1)
+    common::throw_openssl("CA key " + layout::ca_key(dir, id).string() +
+                          " does not match " + cert_path.string() +
+                          "; run `mtls-harness pki --force` to regenerate the CAs");
+  return ca;
+}
+
+bool still_valid(const Ca& ca, std::time_t now) {
+  return X509_cmp_time(X509_get0_notAfter(ca.cert.get()), &now) > 0;
+}
+
+bool issued_by(const Ca& child, const Ca& parent) {
+  return X509_check_issued(parent.cert.get(), child.cert.get()) == X509_V_OK &&
+         X509_verify(child.cert.get(), X509_get0_pubkey(parent.cert.get())) == 1;
+}
+
+std::string read_hash(const fs::path& dir) {
+  const auto p = layout::pki_hash_file(dir);
+  if (!fs::exists(p)) return {};
+  auto text = common::read_file(p);
+  while (!text.empty() && (text.back() == '\n' || text.back() == ' ')) text.pop_back();
+  return text;
+}
+
+// Root, intermediate and rogue root from disk, or nothing if anything says regenerate.
+bool try_reuse(const CaOptions& opts, CaSet& set) {
+  if (opts.force || read_hash(opts.dir) != set.hash) return false;
+  for (const char* id : {"root", "intermediate", "rogue-root"})
+    if (!ca_files_exist(opts.dir, id)) return false;
+  set.root = load_ca(opts.dir, "root");
+  set.intermediate = load_ca(opts.dir, "intermediate");
+  set.rogue = load_ca(opts.dir, "rogue-root");
+  return still_valid(set.root, opts.now) && still_valid(set.intermediate, opts.now) &&
+         still_valid(set.rogue, opts.now) && issued_by(set.intermediate, set.root);
+}
+
+}  // namespace
+
+std::vector<const Ca*> CaSet::crl_issuers() const {
+  std::vector<const Ca*> out = {&root, &intermediate};
+  for (const auto& d : deep) out.push_back(&d);
+  return out;
+}
+
+std::string pki_hash(const scenario::Pki& pki) {
+  // nlohmann's default object keeps keys sorted: the dump is canonical.
+  const nlohmann::json canonical = {
+      {"format", kCaFormat},
+      {"key_type", scenario::to_string(pki.key_type)},
+      {"organization", pki.organization},
+      {"ca_validity_days", pki.ca_validity_days},
+      {"verify_depth", pki.verify_depth},
+  };
+  const std::string text = canonical.dump();
+  unsigned char md[EVP_MAX_MD_SIZE];
+  unsigned int len = 0;
+  if (!EVP_Digest(text.data(), text.size(), md, &len, EVP_sha256(), nullptr))
+    common::throw_openssl("cannot hash the [pki] settings");
+  return to_hex(md, len);
+}
+
+int too_deep_sub_cas(int verify_depth) { return verify_depth; }
+
+CaSet load_or_create_cas(const scenario::Pki& pki, const CaOptions& opts) {
+  CaSet set;
+  set.hash = pki_hash(pki);
+  set.reused = try_reuse(opts, set);
+  if (!set.reused) {
+    // The hash goes last: an interrupted run leaves no hash, so the next one regenerates.
+    std::error_code ec;
+    fs::remove(layout::pki_hash_file(opts.dir), ec);
+    set.root = create_ca(pki, opts, "root", nullptr);
+    set.intermediate = create_ca(pki, opts, "intermediate", &set.root);
+    set.rogue = create_ca(pki, opts, "rogue-root", nullptr);
+  }
+  // Sub-CAs are made on first need; a kept one is reused only if its parent is unchanged.
+  bool parent_kept = set.reused;
+  for (int i = 1; i <= opts.deep_count; ++i) {
+    const std::string id = "sub-ca-" + std::to_string(i);
+    const Ca& parent = set.deep.empty() ? set.intermediate : set.deep.back();
+    if (parent_kept && ca_files_exist(opts.dir, id)) {
+      Ca kept = load_ca(opts.dir, id);
+      if (still_valid(kept, opts.now) && issued_by(kept, parent)) {
+        set.deep.push_back(std::move(kept));
+        continue;
+      }
+    }
+    parent_kept = false;
+    set.deep.push_back(create_ca(pki, opts, id, &parent));
+  }
+  if (!set.reused) common::write_file_atomic(layout::pki_hash_file(opts.dir), set.hash + "\n");
+  return set;
+}
+
+}  // namespace mtls::pki

@@ -1,0 +1,163 @@
+// Stable regeneration: the CA survives while [pki] is unchanged; leaves and CRLs do not.
+#include <catch2/catch.hpp>
+#include <nlohmann/json.hpp>
+
+#include "common/files.hpp"
+#include "pki/ca.hpp"
+#include "pki/verify.hpp"
+#include "support.hpp"
+
+namespace mtls::pki::test {
+namespace {
+
+namespace fs = std::filesystem;
+using scenario::Fault;
+using scenario::KeyType;
+
+scenario::Scenario small_scenario() {
+  scenario::Scenario s;
+  s.name = "regen";
+  s.identities = {identity("valid", Fault::none), identity("revoked", Fault::revoked),
+                  identity("too-deep", Fault::too_deep)};
+  return s;
+}
+
+std::string root_pem(const Fixtures& f) { return common::read_file(f.dir / "ca/root.crt.pem"); }
+
+Fixtures run(const scenario::Scenario& s, const fs::path& root, bool force = false) {
+  Options o;
+  o.fixtures_root = root;
+  o.force = force;
+  return materialize(s, o);
+}
+
+void expect_verdicts(const Fixtures& f) {
+  for (const auto& id : f.identities) {
+    INFO(id.name);
+    CHECK(verify_client(f, id.cert, id.chain).error == id.expected_verify_error);
+  }
+}
+
+}  // namespace
+
+TEST_CASE("an unchanged [pki] reuses the CAs and renews leaves and CRLs", "[pki][regen]") {
+  TempDir dir("regen");
+  auto s = small_scenario();
+  const auto first = run(s, dir.path());
+  CHECK_FALSE(first.ca_reused);
+  const std::string root = root_pem(first);
+  const std::string sub = common::read_file(first.dir / "ca/sub-ca-2.crt.pem");
+  const std::string leaf = common::read_file(first.find("valid")->cert);
+
+  const auto second = run(s, dir.path());
+  CHECK(second.ca_reused);
+  CHECK(root_pem(second) == root);
+  CHECK(common::read_file(second.dir / "ca/sub-ca-2.crt.pem") == sub);
+  CHECK(common::read_file(second.find("valid")->cert) != leaf);
+  expect_verdicts(second);  // the new revoked serial is in the new CRL
+
+  const auto m = nlohmann::json::parse(common::read_file(second.manifest));
+  CHECK(m["ca_reused"] == true);
+  CHECK(m["pki_hash"] == pki_hash(s.pki));
+
+  SECTION("--force regenerates the CAs") {
+    const auto forced = run(s, dir.path(), true);
+    CHECK_FALSE(forced.ca_reused);
+    CHECK(root_pem(forced) != root);
+    expect_verdicts(forced);
+  }
+  SECTION("a different key_type regenerates the CAs") {
+    s.pki.key_type = KeyType::ec_p384;
+    const auto changed = run(s, dir.path());
+    CHECK_FALSE(changed.ca_reused);
+    CHECK(root_pem(changed) != root);
+    CHECK(common::read_file(changed.dir / "ca/pki.sha256") == pki_hash(s.pki) + "\n");
+    expect_verdicts(changed);
+  }
+  SECTION("a different verify_depth regenerates the CAs and the deep chain") {
+    s.pki.verify_depth = 3;
+    const auto changed = run(s, dir.path());
+    CHECK_FALSE(changed.ca_reused);
+    CHECK(fs::exists(changed.dir / "ca/sub-ca-3.crt.pem"));
+    expect_verdicts(changed);
+  }
+  SECTION("identity changes alone keep the CAs") {
+    s.identities.push_back(identity("late", Fault::expired));
+    const auto more = run(s, dir.path());
+    CHECK(more.ca_reused);
+    CHECK(root_pem(more) == root);
+    expect_verdicts(more);
+  }
+}
+
+TEST_CASE("pki_hash covers exactly the settings that shape the CAs", "[pki][regen]") {
+  const scenario::Pki base;
+  const std::string h = pki_hash(base);
+  auto changed = [&](auto mutate) {
+    scenario::Pki p = base;
+    mutate(p);
+    return pki_hash(p) != h;
+  };
+  CHECK(changed([](auto& p) { p.key_type = KeyType::rsa_2048; }));
+  CHECK(changed([](auto& p) { p.organization = "Other"; }));
+  CHECK(changed([](auto& p) { p.ca_validity_days = 100; }));
+  CHECK(changed([](auto& p) { p.verify_depth = 4; }));
+  CHECK_FALSE(changed([](auto& p) { p.validity_days = 30; }));
+  CHECK_FALSE(changed([](auto& p) { p.server_dns = {"gw.example"}; }));
+  CHECK_FALSE(changed([](auto& p) { p.p12_password = "secret"; }));
+}
+
+TEST_CASE("a brought identity is described from its files, not generated", "[pki][brought]") {
+  TempDir dir("brought");
+  const auto donor = run(small_scenario(), dir.path());
+  const auto* src = donor.find("valid");
+
+  scenario::Scenario s = small_scenario();
+  s.name = "brought";
+  scenario::Identity team = identity("team-cert", Fault::none);
+  team.cert_file = src->cert;
+  team.key_file = src->key;
+  team.chain_file = src->chain;
+  s.identities = {team};
+  const auto f = run(s, dir.path());
+  const auto* id = f.find("team-cert");
+  REQUIRE(id != nullptr);
+  CHECK(id->cert == src->cert);
+  CHECK(id->chain == src->chain);
+  CHECK(id->subject == src->subject);
+  CHECK(id->serial == src->serial);
+  CHECK(id->not_after == src->not_after);
+  CHECK(id->key_matches_cert);
+  CHECK(id->p12.empty());
+  CHECK_FALSE(fs::exists(f.dir / "clients/team-cert"));
+}
+
+TEST_CASE("contradictory input is refused before anything is written", "[pki][errors]") {
+  TempDir dir("errors");
+  struct Row {
+    const char* what;
+    void (*mutate)(scenario::Scenario&);
+    const char* message;
+  };
+  const auto row = GENERATE(values<Row>({
+      {"expired that has not ended", [](auto& s) { s.identities[0].fault = Fault::expired; },
+       "not_after_days < 0"},
+      {"not-yet-valid that has started",
+       [](auto& s) { s.identities[0].fault = Fault::not_yet_valid; }, "not_before_days > 0"},
+      {"valid that ended",
+       [](auto& s) {
+         s.identities[0].not_before_days = -10;
+         s.identities[0].not_after_days = -2;
+       },
+       "must include today"},
+      {"depth 0", [](auto& s) { s.pki.verify_depth = 0; }, "verify_depth"},
+      {"name with a slash", [](auto& s) { s.identities[0].name = "../x"; }, "directory name"},
+  }));
+  INFO(row.what);
+  auto s = small_scenario();
+  row.mutate(s);
+  CHECK_THROWS_WITH(run(s, dir.path()), Catch::Contains(row.message));
+  CHECK_FALSE(fs::exists(dir.path() / s.name));
+}
+
+}  // namespace mtls::pki::test
