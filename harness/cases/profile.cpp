@@ -33,7 +33,7 @@ const std::vector<Row>& table() {
       {"strict", Reason::unsupported_certificate, alert("unsupported_certificate"), alert("unsupported_certificate")},
       {"strict", Reason::bad_certificate, alert("bad_certificate"), alert("bad_certificate")},
       {"strict", Reason::chain_too_long, alert("unknown_ca"), alert("unknown_ca")},
-      {"strict", Reason::weak_key, alert("handshake_failure"), alert("handshake_failure")},
+      {"strict", Reason::weak_key, alert("bad_certificate"), alert("bad_certificate")},
       {"strict", Reason::key_mismatch, alert("decrypt_error"), alert("decrypt_error")},
       {"strict", Reason::not_allowed, http(403), http(403)},
       // nginx: verification errors are kept for the HTTP layer, which answers 400 after a

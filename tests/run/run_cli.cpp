@@ -1,0 +1,39 @@
+#include "run_cli.hpp"
+
+#include <fstream>
+#include <sstream>
+#include <sys/wait.h>
+
+#include "common/process.hpp"
+
+namespace mtls::test {
+
+std::filesystem::path scratch(const std::string& name) {
+  auto dir = build_root() / "test-scratch" / name;
+  std::filesystem::remove_all(dir);
+  std::filesystem::create_directories(dir);
+  return dir;
+}
+
+CliResult run_harness(const std::vector<std::string>& args, const std::filesystem::path& workdir) {
+  common::SpawnOptions opts;
+  opts.argv.push_back(harness_bin().string());
+  opts.argv.insert(opts.argv.end(), args.begin(), args.end());
+  auto log = workdir / "harness-output.txt";
+  std::filesystem::remove(log);
+  opts.stdout_file = log;
+  opts.stderr_file = log;
+  opts.workdir = workdir;
+  pid_t pid = common::spawn(opts);
+  int status = 0;
+  ::waitpid(pid, &status, 0);
+  CliResult r;
+  r.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+  std::ifstream in(log);
+  std::stringstream ss;
+  ss << in.rdbuf();
+  r.output = ss.str();
+  return r;
+}
+
+}  // namespace mtls::test

@@ -1,0 +1,26 @@
+// Running the real mtls-harness binary from a test, as a user or a CI job would.
+#pragma once
+
+#include <cstdlib>
+#include <filesystem>
+#include <string>
+#include <vector>
+
+namespace mtls::test {
+
+struct CliResult {
+  int exit_code = -1;
+  std::string output;  // stdout and stderr together
+};
+
+inline std::filesystem::path source_root() { return std::getenv("MTLS_SOURCE_ROOT"); }
+inline std::filesystem::path build_root() { return std::getenv("MTLS_BUILD_ROOT"); }
+inline std::filesystem::path harness_bin() { return std::getenv("MTLS_HARNESS_BIN"); }
+
+// A scratch directory for one test, emptied first.
+std::filesystem::path scratch(const std::string& name);
+
+// Runs `mtls-harness args...` from `workdir`; arguments are passed without a shell.
+CliResult run_harness(const std::vector<std::string>& args, const std::filesystem::path& workdir);
+
+}  // namespace mtls::test
