@@ -19,7 +19,7 @@ namespace {
 }  // namespace
 
 void write_file_atomic(const std::filesystem::path& path, std::string_view content,
-                       mode_t mode) {
+                       mode_t mode, Durability d) {
   auto tmp = path;
   tmp += ".tmp." + std::to_string(::getpid());
   // O_EXCL + explicit mode: a secret is never readable by others, not even for a moment.
@@ -43,7 +43,7 @@ void write_file_atomic(const std::filesystem::path& path, std::string_view conte
     p += n;
     left -= static_cast<std::size_t>(n);
   }
-  if (::fchmod(fd, mode) != 0 || ::fsync(fd) != 0) {
+  if (::fchmod(fd, mode) != 0 || (d == Durability::durable && ::fsync(fd) != 0)) {
     int err = errno;
     ::close(fd);
     ::unlink(tmp.c_str());

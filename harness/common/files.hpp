@@ -8,14 +8,19 @@
 
 namespace mtls::common {
 
+// durable: fsync before the rename, so the file survives a crash of the machine (reports).
+// regenerable: skip the fsync (fixtures, which are made again when lost); still atomic.
+enum class Durability { durable, regenerable };
+
 // Throws std::runtime_error naming the path and strerror on failure; the target file is
 // left untouched and the temporary removed.
 void write_file_atomic(const std::filesystem::path& path, std::string_view content,
-                       mode_t mode = 0644);
+                       mode_t mode = 0644, Durability d = Durability::durable);
 
 // Same, mode 0600: for private keys and anything holding one (PKCS#12, key bundles).
-inline void write_secret_atomic(const std::filesystem::path& path, std::string_view content) {
-  write_file_atomic(path, content, 0600);
+inline void write_secret_atomic(const std::filesystem::path& path, std::string_view content,
+                                Durability d = Durability::durable) {
+  write_file_atomic(path, content, 0600, d);
 }
 
 std::string read_file(const std::filesystem::path& path);

@@ -11,6 +11,7 @@
 #include "pki/layout.hpp"
 #include "pki/p12.hpp"
 #include "pki/verify_errors.hpp"
+#include "pki/write.hpp"
 
 namespace mtls::pki {
 namespace {
@@ -127,18 +128,18 @@ IssuedIdentity issue_identity(const scenario::Identity& id, const IssueContext& 
   const std::string key_pem = ossl::to_pem(file_key);
   const std::string leaf_pem = ossl::to_pem(cert.get());
   const std::string chain_pem = pem_of(how.chain);
-  common::write_file_atomic(f.cert, leaf_pem);
-  common::write_secret_atomic(f.key, key_pem);
+  write_fixture(f.cert, leaf_pem);
+  write_fixture_secret(f.key, key_pem);
   if (how.chain.empty()) {
     std::error_code ec;
     fs::remove(dir / "chain.pem", ec);  // left over from an earlier fault
   } else {
     f.chain = dir / "chain.pem";
-    common::write_file_atomic(f.chain, chain_pem);
+    write_fixture(f.chain, chain_pem);
   }
-  common::write_file_atomic(f.fullchain, leaf_pem + chain_pem);
-  common::write_secret_atomic(f.bundle, key_pem + leaf_pem + chain_pem);
-  common::write_secret_atomic(
+  write_fixture(f.fullchain, leaf_pem + chain_pem);
+  write_fixture_secret(f.bundle, key_pem + leaf_pem + chain_pem);
+  write_fixture_secret(
       f.p12, make_p12(file_key, cert.get(), how.chain, id.name, ctx.pki->p12_password));
 
   if (id.fault == Fault::revoked)

@@ -4,6 +4,7 @@
 
 #include "common/files.hpp"
 #include "pki/verify_errors.hpp"
+#include "pki/write.hpp"
 
 namespace mtls::pki {
 namespace {
@@ -126,7 +127,7 @@ void write_manifest(const ManifestInput& in) {
       {"identities", identities},
       {"files", w.take_files()},
   };
-  common::write_file_atomic(f.manifest, manifest.dump(2) + "\n");
+  write_fixture(f.manifest, manifest.dump(2) + "\n");
 }
 
 }  // namespace mtls::pki

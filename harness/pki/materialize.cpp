@@ -18,6 +18,8 @@
 #include "pki/keys.hpp"
 #include "pki/layout.hpp"
 #include "pki/manifest.hpp"
+#include "pki/reuse.hpp"
+#include "pki/write.hpp"
 
 namespace mtls::pki {
 namespace {
@@ -72,9 +74,9 @@ CertInfo issue_server(const scenario::Pki& pki, const CaSet& cas, Fixtures& f, s
   req.not_after = days_from_now(pki.validity_days, now);
   auto cert = issue(req, key.get(), {cas.intermediate.cert.get(), cas.intermediate.key.get()});
   const std::string leaf = ossl::to_pem(cert.get());
-  common::write_file_atomic(f.server_cert, leaf);
-  common::write_secret_atomic(f.server_key, ossl::to_pem(key.get()));
-  common::write_file_atomic(f.server_fullchain,
+  write_fixture(f.server_cert, leaf);
+  write_fixture_secret(f.server_key, ossl::to_pem(key.get()));
+  write_fixture(f.server_fullchain,
                             leaf + ossl::to_pem(cas.intermediate.cert.get()));
   return describe_cert(cert.get());
 }
@@ -94,10 +96,10 @@ void write_crls(const CaSet& cas, const std::vector<ossl::Integer>& revoked, con
     req.next_update = to_time_t(X509_get0_notAfter(ca->cert.get()));
     req.number = static_cast<long>(now);
     const std::string pem = ossl::to_pem(make_crl(req).get());
-    common::write_file_atomic(layout::ca_crl(f.dir, ca->id), pem);
+    write_fixture(layout::ca_crl(f.dir, ca->id), pem);
     bundle += pem;
   }
-  common::write_file_atomic(f.crl_bundle, bundle);
+  write_fixture(f.crl_bundle, bundle);
 }
 
 std::vector<CaRecord> ca_records(const CaSet& cas, const fs::path& dir) {
@@ -163,11 +165,15 @@ Fixtures materialize(const scenario::Scenario& s, const Options& opts) {
   f.server_trust = layout::ca_cert(f.dir, "root");
   f.manifest = layout::manifest(f.dir);
   f.verify_depth = s.pki.verify_depth;
+  const std::time_t now = std::time(nullptr);
+  const std::string hash = fixture_hash(s);
+  if (!opts.force)
+    if (auto kept = load_state(f.dir, hash, now)) return *kept;
+
   for (const auto& d : {f.dir, layout::ca_dir(f.dir), layout::crl_dir(f.dir),
                         layout::server_dir(f.dir), f.dir / "clients"})
     make_dir(d);
 
-  const std::time_t now = std::time(nullptr);
   const bool any_too_deep = std::any_of(s.identities.begin(), s.identities.end(), [](auto& i) {
     return i.generated() && i.fault == Fault::too_deep;
   });
@@ -179,7 +185,7 @@ Fixtures materialize(const scenario::Scenario& s, const Options& opts) {
   const CaSet cas = load_or_create_cas(s.pki, ca_opts);
   f.ca_reused = cas.reused;
   // Clients send their intermediate, so the gateway trusts the root alone.
-  common::write_file_atomic(f.ca_bundle, ossl::to_pem(cas.root.cert.get()));
+  write_fixture(f.ca_bundle, ossl::to_pem(cas.root.cert.get()));
 
   ManifestInput manifest;
   manifest.server = issue_server(s.pki, cas, f, now);
@@ -209,6 +215,7 @@ Fixtures materialize(const scenario::Scenario& s, const Options& opts) {
   manifest.pki_hash_file = layout::pki_hash_file(f.dir);
   manifest.cas = ca_records(cas, f.dir);
   write_manifest(manifest);
+  save_state(f, hash, now);
   return f;
 }
 

@@ -4,6 +4,7 @@
 
 #include "common/files.hpp"
 #include "pki/ca.hpp"
+#include "pki/reuse.hpp"
 #include "pki/verify.hpp"
 #include "support.hpp"
 
@@ -40,7 +41,8 @@ void expect_verdicts(const Fixtures& f) {
 
 }  // namespace
 
-TEST_CASE("an unchanged [pki] reuses the CAs and renews leaves and CRLs", "[pki][regen]") {
+TEST_CASE("an unchanged scenario reuses every file; a changed identity renews leaves, not CAs",
+          "[pki][regen]") {
   TempDir dir("regen");
   auto s = small_scenario();
   const auto first = run(s, dir.path());
@@ -49,6 +51,13 @@ TEST_CASE("an unchanged [pki] reuses the CAs and renews leaves and CRLs", "[pki]
   const std::string sub = common::read_file(first.dir / "ca/sub-ca-2.crt.pem");
   const std::string leaf = common::read_file(first.find("valid")->cert);
 
+  const auto unchanged = run(s, dir.path());
+  CHECK(unchanged.ca_reused);
+  CHECK(common::read_file(unchanged.find("valid")->cert) == leaf);
+  CHECK(unchanged.identities.size() == first.identities.size());
+  expect_verdicts(unchanged);
+
+  s.identities.front().organizational_unit = "renamed";  // an identity changed
   const auto second = run(s, dir.path());
   CHECK(second.ca_reused);
   CHECK(root_pem(second) == root);
@@ -158,6 +167,31 @@ TEST_CASE("contradictory input is refused before anything is written", "[pki][er
   row.mutate(s);
   CHECK_THROWS_WITH(run(s, dir.path()), Catch::Contains(row.message));
   CHECK_FALSE(fs::exists(dir.path() / s.name));
+}
+
+TEST_CASE("reuse stops when a file is missing or the set is older than its windows allow",
+          "[pki][regen]") {
+  TempDir dir("regen-stale");
+  auto s = small_scenario();
+  const auto first = run(s, dir.path());
+  const std::string leaf = common::read_file(first.find("valid")->cert);
+
+  SECTION("a deleted file") {
+    fs::remove(first.find("revoked")->p12);
+    const auto again = run(s, dir.path());
+    CHECK(fs::exists(again.find("revoked")->p12));
+    CHECK(common::read_file(again.find("valid")->cert) != leaf);
+  }
+  SECTION("older than kMaxReuseAgeSeconds") {
+    auto state_path = first.dir / "fixtures.state.json";
+    auto state = nlohmann::json::parse(common::read_file(state_path));
+    state["generated_at_epoch"] = state["generated_at_epoch"].get<std::int64_t>() - kMaxReuseAgeSeconds - 1;
+    common::write_file_atomic(state_path, state.dump());
+    const auto again = run(s, dir.path());
+    CHECK(again.ca_reused);
+    CHECK(common::read_file(again.find("valid")->cert) != leaf);
+    expect_verdicts(again);
+  }
 }
 
 }  // namespace mtls::pki::test

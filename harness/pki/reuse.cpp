@@ -1,0 +1,177 @@
+#include "pki/reuse.hpp"
+
+#include <nlohmann/json.hpp>
+#include <openssl/evp.h>
+
+#include "common/files.hpp"
+#include "common/openssl_error.hpp"
+#include "pki/write.hpp"
+#include "scenario/names.hpp"
+
+namespace mtls::pki {
+namespace {
+
+namespace fs = std::filesystem;
+using nlohmann::json;
+
+constexpr int kStateFormat = 1;
+
+fs::path state_file(const fs::path& dir) { return dir / "fixtures.state.json"; }
+
+std::string sha256_hex(const std::string& text) {
+  unsigned char md[EVP_MAX_MD_SIZE];
+  unsigned int len = 0;
+  if (!EVP_Digest(text.data(), text.size(), md, &len, EVP_sha256(), nullptr))
+    common::throw_openssl("cannot hash the fixture settings");
+  static const char* hex = "0123456789abcdef";
+  std::string out;
+  for (unsigned int i = 0; i < len; ++i) {
+    out += hex[md[i] >> 4];
+    out += hex[md[i] & 15];
+  }
+  return out;
+}
+
+std::string file_bytes_or_empty(const fs::path& p) {
+  if (p.empty()) return {};
+  try {
+    return common::read_file(p);
+  } catch (const std::exception&) {
+    return "<unreadable>";
+  }
+}
+
+json identity_json(const IdentityFiles& i) {
+  return {{"name", i.name},
+          {"fault", scenario::to_string(i.fault)},
+          {"cert", i.cert},
+          {"key", i.key},
+          {"chain", i.chain},
+          {"fullchain", i.fullchain},
+          {"bundle", i.bundle},
+          {"p12", i.p12},
+          {"subject", i.subject},
+          {"serial", i.serial},
+          {"not_before", i.not_before},
+          {"not_after", i.not_after},
+          {"expected_verify_error", i.expected_verify_error},
+          {"expected_verify_error_name", i.expected_verify_error_name},
+          {"key_matches_cert", i.key_matches_cert}};
+}
+
+IdentityFiles identity_from(const json& j) {
+  IdentityFiles i;
+  i.name = j.at("name").get<std::string>();
+  i.fault = scenario::parse_name<scenario::Fault>(j.at("fault").get<std::string>()).value_or(scenario::Fault::none);
+  i.cert = j.at("cert").get<std::string>();
+  i.key = j.at("key").get<std::string>();
+  i.chain = j.at("chain").get<std::string>();
+  i.fullchain = j.at("fullchain").get<std::string>();
+  i.bundle = j.at("bundle").get<std::string>();
+  i.p12 = j.at("p12").get<std::string>();
+  i.subject = j.at("subject").get<std::string>();
+  i.serial = j.at("serial").get<std::string>();
+  i.not_before = j.at("not_before").get<std::string>();
+  i.not_after = j.at("not_after").get<std::string>();
+  i.expected_verify_error = j.at("expected_verify_error").get<int>();
+  i.expected_verify_error_name = j.at("expected_verify_error_name").get<std::string>();
+  i.key_matches_cert = j.at("key_matches_cert").get<bool>();
+  return i;
+}
+
+bool all_exist(const Fixtures& f) {
+  std::vector<fs::path> paths = {f.ca_bundle,   f.crl_bundle,       f.server_cert,
+                                 f.server_key,  f.server_fullchain, f.server_trust,
+                                 f.manifest};
+  for (const auto& i : f.identities)
+    for (const auto& p : {i.cert, i.key, i.chain, i.fullchain, i.bundle, i.p12})
+      if (!p.empty()) paths.push_back(p);
+  std::error_code ec;
+  for (const auto& p : paths)
+    if (!fs::exists(p, ec)) return false;
+  return true;
+}
+
+}  // namespace
+
+std::string fixture_hash(const scenario::Scenario& s) {
+  const auto& p = s.pki;
+  json ids = json::array();
+  for (const auto& i : s.identities) {
+    ids.push_back({{"name", i.name},
+                   {"fault", scenario::to_string(i.fault)},
+                   {"key_type", scenario::to_string(i.key_type)},
+                   {"cn", i.common_name},
+                   {"san_dns", i.san_dns},
+                   {"san_uri", i.san_uri},
+                   {"o", i.organization},
+                   {"ou", i.organizational_unit},
+                   {"nb", i.not_before_days},
+                   {"na", i.not_after_days},
+                   {"cert", file_bytes_or_empty(i.cert_file)},
+                   {"key", sha256_hex(file_bytes_or_empty(i.key_file))},
+                   {"chain", file_bytes_or_empty(i.chain_file)}});
+  }
+  const json canonical = {
+      {"format", kStateFormat},
+      {"pki",
+       {{"key_type", scenario::to_string(p.key_type)},
+        {"organization", p.organization},
+        {"ca_validity_days", p.ca_validity_days},
+        {"validity_days", p.validity_days},
+        {"server_dns", p.server_dns},
+        {"server_ips", p.server_ips},
+        {"verify_depth", p.verify_depth},
+        {"p12_password", sha256_hex(p.p12_password)}}},
+      {"identities", ids},
+  };
+  return sha256_hex(canonical.dump());
+}
+
+std::optional<Fixtures> load_state(const fs::path& dir, const std::string& hash, std::time_t now) {
+  std::error_code ec;
+  if (!fs::exists(state_file(dir), ec)) return std::nullopt;
+  try {
+    const json j = json::parse(common::read_file(state_file(dir)));
+    if (j.at("format").get<int>() != kStateFormat || j.at("hash").get<std::string>() != hash)
+      return std::nullopt;
+    const auto at = j.at("generated_at_epoch").get<std::int64_t>();
+    if (now < at || now - at > kMaxReuseAgeSeconds) return std::nullopt;
+    Fixtures f;
+    f.dir = dir;
+    f.ca_bundle = j.at("ca_bundle").get<std::string>();
+    f.crl_bundle = j.at("crl_bundle").get<std::string>();
+    f.server_cert = j.at("server_cert").get<std::string>();
+    f.server_key = j.at("server_key").get<std::string>();
+    f.server_fullchain = j.at("server_fullchain").get<std::string>();
+    f.server_trust = j.at("server_trust").get<std::string>();
+    f.manifest = j.at("manifest").get<std::string>();
+    f.verify_depth = j.at("verify_depth").get<int>();
+    for (const auto& i : j.at("identities")) f.identities.push_back(identity_from(i));
+    f.ca_reused = true;
+    if (!all_exist(f)) return std::nullopt;
+    return f;
+  } catch (const std::exception&) {
+    return std::nullopt;  // unreadable or from another version: regenerate
+  }
+}
+
+void save_state(const Fixtures& f, const std::string& hash, std::time_t now) {
+  json ids = json::array();
+  for (const auto& i : f.identities) ids.push_back(identity_json(i));
+  const json j = {{"format", kStateFormat},
+                  {"hash", hash},
+                  {"generated_at_epoch", static_cast<std::int64_t>(now)},
+                  {"ca_bundle", f.ca_bundle},
+                  {"crl_bundle", f.crl_bundle},
+                  {"server_cert", f.server_cert},
+                  {"server_key", f.server_key},
+                  {"server_fullchain", f.server_fullchain},
+                  {"server_trust", f.server_trust},
+                  {"manifest", f.manifest},
+                  {"verify_depth", f.verify_depth},
+                  {"identities", ids}};
+  write_fixture(state_file(f.dir), j.dump(1) + "\n");
+}
+
+}  // namespace mtls::pki
