@@ -1,0 +1,382 @@
+#include "load/connection.hpp"
+
+#include <cerrno>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <openssl/err.h>
+#include <string_view>
+
+#include <boost/asio/error.hpp>
+
+#include "common/tls_alerts.hpp"
+#include "load/worker.hpp"
+#include "measure/histogram.hpp"
+
+namespace mtls::load {
+namespace {
+
+namespace asio = boost::asio;
+namespace http = boost::beast::http;
+using error_code = boost::system::error_code;
+
+constexpr std::uint32_t kHeaderLimit = 16 * 1024;
+constexpr std::uint64_t kBodyLimit = 1024 * 1024;
+
+std::uint64_t ns(Clock::duration d) {
+  const auto n = std::chrono::duration_cast<std::chrono::nanoseconds>(d).count();
+  return n > 0 ? static_cast<std::uint64_t>(n) : 0;
+}
+
+std::string connect_error_key(const error_code& ec) {
+  if (ec == asio::error::connection_refused) return "connect:refused";
+  if (ec == asio::error::timed_out) return "connect:timeout";
+  if (ec == asio::error::connection_reset) return "connect:reset";
+  if (ec == asio::error::address_in_use || ec.value() == EADDRNOTAVAIL)
+    return "connect:no_free_local_port";
+  if (ec == asio::error::no_descriptors) return "connect:too_many_open_files";
+  return "connect:" + ec.message();
+}
+
+// close_notify, or a TCP EOF (which OpenSSL 3 reports as an "unexpected eof" error).
+bool closed_by_peer(int ssl_error) {
+  if (ssl_error == SSL_ERROR_ZERO_RETURN) return true;
+  const unsigned long e = ERR_peek_error();
+  if (ssl_error == SSL_ERROR_SYSCALL) return e == 0 && errno != ECONNRESET;
+  return ssl_error == SSL_ERROR_SSL && ERR_GET_LIB(e) == ERR_LIB_SSL &&
+         ERR_GET_REASON(e) == SSL_R_UNEXPECTED_EOF_WHILE_READING;
+}
+
+std::string_view header(const http::response_header<>& h, std::string_view name) {
+  auto it = h.find(boost::beast::string_view(name.data(), name.size()));
+  if (it == h.end()) return {};
+  return {it->value().data(), it->value().size()};
+}
+
+}  // namespace
+
+const char* to_string(Step s) {
+  switch (s) {
+    case Step::idle: return "idle";
+    case Step::connect: return "connect";
+    case Step::handshake: return "handshake";
+    case Step::request: return "request";
+    case Step::response: return "response";
+    case Step::held: return "held";
+  }
+  return "?";
+}
+
+Conn::Conn(Worker& w, int slot) : w_(w), slot_(slot), socket_(w.io()) {}
+
+Conn::~Conn() { close(); }
+
+void Conn::set_step(Step s) {
+  step_ = s;
+  deadline_ = Clock::now() + w_.plan().opts.timeout;
+}
+
+void Conn::start(Clock::time_point intended, bool measured) {
+  measured_ = measured;
+  intended_ = intended;
+  started_ = Clock::now();
+  identity_ = w_.pick_identity();
+  offered_ = resumed_ = handshake_pending_ = false;
+  requests_done_ = 0;
+  alert_received_ = alert_sent_ = -1;
+  interrupted_.reset();
+  pending_.clear();
+  set_step(Step::connect);
+  error_code ec;
+  socket_.open(asio::ip::tcp::v4(), ec);
+  if (ec) return fail(connect_error_key(ec));
+  socket_.async_connect(w_.endpoint(), [this](const error_code& e) { on_connect(e); });
+}
+
+void Conn::on_connect(const error_code& ec) {
+  if (interrupted_) return finish(interrupted_->empty() ? Ending::aborted : Ending::failed, *interrupted_);
+  if (ec) return fail(connect_error_key(ec));
+  connected_ = Clock::now();
+  w_.sink(measured_).connect.record(ns(connected_ - started_));
+  const int one = 1;
+  ::setsockopt(socket_.native_handle(), IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
+
+  ssl_ = SSL_new(w_.context(identity_));
+  if (!ssl_) return fail("tls:SSL_new failed");
+  SSL_set_app_data(ssl_, static_cast<TlsEvents*>(this));
+  SSL_set_fd(ssl_, socket_.native_handle());
+  SSL_set_connect_state(ssl_);
+  // Closing without close_notify must not make the session unusable for resumption.
+  SSL_set_quiet_shutdown(ssl_, 1);
+  const auto& plan = w_.plan();
+  if (plan.send_sni) SSL_set_tlsext_host_name(ssl_, plan.server_name.c_str());
+  if (plan.phase.resumption != scenario::Resumption::none &&
+      (plan.phase.resumed_share >= 1.0 || w_.random() < plan.phase.resumed_share)) {
+    if (SSL_SESSION* s = w_.sessions(identity_).take()) {
+      SSL_set_session(ssl_, s);
+      SSL_SESSION_free(s);
+      offered_ = true;
+      ++w_.sink(measured_).resumption.offered;
+    } else {
+      ++w_.sink(measured_).resumption.no_session;
+    }
+  }
+  set_step(Step::handshake);
+  handshake();
+}
+
+void Conn::wait(bool for_write, void (Conn::*next)()) {
+  socket_.async_wait(for_write ? asio::socket_base::wait_write : asio::socket_base::wait_read,
+                     [this, next](const error_code& ec) {
+                       if (interrupted_)
+                         return finish(interrupted_->empty() ? Ending::aborted : Ending::failed,
+                                       *interrupted_);
+                       if (ec) return fail(std::string("io:") + ec.message());
+                       (this->*next)();
+                     });
+}
+
+void Conn::handshake() {
+  const int r = SSL_do_handshake(ssl_);
+  if (r == 1) {
+    handshake_done_ = Clock::now();
+    resumed_ = SSL_session_reused(ssl_) == 1;
+    handshake_pending_ = true;
+    if (offered_ && resumed_) ++w_.sink(measured_).resumption.accepted;
+    return send_request();
+  }
+  const int e = SSL_get_error(ssl_, r);
+  if (e == SSL_ERROR_WANT_READ) return wait(false, &Conn::handshake);
+  if (e == SSL_ERROR_WANT_WRITE) return wait(true, &Conn::handshake);
+  ++w_.sink(measured_).counts.handshakes_failed;
+  fail(tls_error_key(e));
+}
+
+// In TLS 1.3 the server judges the client certificate after the client has finished its
+// side of the handshake: a refusal arrives as an alert on the first read. A handshake
+// counts as completed once the first answer (or any non-alert outcome) arrives.
+void Conn::confirm_handshake(bool refused) {
+  if (!handshake_pending_) return;
+  handshake_pending_ = false;
+  auto& st = w_.sink(measured_);
+  if (refused) {
+    ++st.counts.handshakes_failed;
+    return;
+  }
+  const auto d = ns(handshake_done_ - connected_);
+  if (resumed_) {
+    ++st.counts.handshakes_resumed;
+    st.handshake_resumed.record(d);
+  } else {
+    ++st.counts.handshakes_full;
+    st.handshake_full.record(d);
+  }
+  w_.live_handshake(resumed_);
+}
+
+void Conn::send_request() {
+  set_step(Step::request);
+  const bool last = requests_done_ + 1 >= w_.plan().phase.requests_per_connection;
+  const std::string& req = last ? w_.plan().request_close : w_.plan().request_keep_alive;
+  const int r = SSL_write(ssl_, req.data(), static_cast<int>(req.size()));
+  if (r > 0) {
+    request_sent_ = Clock::now();
+    ++w_.sink(measured_).counts.requests;
+    parser_.emplace();
+    parser_->header_limit(kHeaderLimit);
+    parser_->body_limit(kBodyLimit);
+    parser_->eager(true);
+    set_step(Step::response);
+    return read_response();
+  }
+  const int e = SSL_get_error(ssl_, r);
+  if (e == SSL_ERROR_WANT_READ) return wait(false, &Conn::send_request);
+  if (e == SSL_ERROR_WANT_WRITE) return wait(true, &Conn::send_request);
+  confirm_handshake(alert_received_ > 0);
+  fail(tls_error_key(e));
+}
+
+void Conn::read_response() {
+  for (;;) {
+    const int r = SSL_read(ssl_, w_.scratch(), static_cast<int>(w_.scratch_size()));
+    if (r > 0) {
+      switch (feed(w_.scratch(), static_cast<std::size_t>(r))) {
+        case Feed::more: continue;
+        case Feed::done: return on_response();
+        case Feed::error: return;
+      }
+    }
+    const int e = SSL_get_error(ssl_, r);
+    if (e == SSL_ERROR_WANT_READ) return wait(false, &Conn::read_response);
+    if (e == SSL_ERROR_WANT_WRITE) return wait(true, &Conn::read_response);
+    const bool refused = alert_received_ > 0;
+    confirm_handshake(refused);
+    if (refused || !closed_by_peer(e)) return fail(tls_error_key(e));
+    ERR_clear_error();
+    // Closed by the server: a body delimited by the end of the connection ends here.
+    if (!parser_->got_some()) return fail("http:closed_before_response");
+    error_code ec;
+    parser_->put_eof(ec);
+    if (ec || !parser_->is_done()) return fail("http:closed_before_response_end");
+    return on_response();
+  }
+}
+
+Conn::Feed Conn::feed(const char* data, std::size_t n) {
+  const bool header_before = parser_->is_header_done();
+  if (!pending_.empty()) pending_.append(data, n);
+  std::string_view in = pending_.empty() ? std::string_view(data, n) : std::string_view(pending_);
+  std::size_t used = 0;
+  error_code ec;
+  while (used < in.size() && !parser_->is_done()) {
+    const std::size_t u = parser_->put(asio::buffer(in.data() + used, in.size() - used), ec);
+    used += u;
+    if (ec == http::error::need_more) {
+      ec = {};
+      break;
+    }
+    if (ec || u == 0) break;
+  }
+  if (!header_before && parser_->is_header_done())
+    w_.sink(measured_).ttfb.record(ns(Clock::now() - request_sent_));
+  if (ec) {
+    confirm_handshake(false);
+    fail("http:" + ec.message());
+    return Feed::error;
+  }
+  if (parser_->is_done()) {
+    pending_.clear();
+    return Feed::done;
+  }
+  pending_ = std::string(in.substr(used));
+  return Feed::more;
+}
+
+void Conn::on_response() {
+  confirm_handshake(false);
+  auto& st = w_.sink(measured_);
+  ++st.counts.responses;
+  const auto& res = parser_->get();
+  if (requests_done_ == 0) {
+    // What the backend saw: the embedded target and the nginx templates echo these.
+    const auto reused = header(res.base(), "X-Session-Reused");
+    const auto dn = header(res.base(), "X-Client-DN");
+    auto& known = w_.known_dn(identity_);
+    if (!reused.empty() && (reused == "r") != resumed_) ++st.resumption.disagreements;
+    if (resumed_) {
+      if (reused == "r") ++st.resumption.server_reported;
+      if (dn.empty())
+        ++st.resumption.identity_lost;
+      else if (!known.empty() && dn != known)
+        ++st.resumption.identity_changed;
+      else
+        ++st.resumption.identity_kept;
+    } else if (known.empty() && !dn.empty() && res.result_int() / 100 == 2) {
+      known.assign(dn);
+    }
+  }
+  ++requests_done_;
+  const unsigned status = res.result_int();
+  if (status / 100 != 2) return fail("http_status:" + std::to_string(status));
+  ++st.counts.responses_2xx;
+  if (requests_done_ < w_.plan().phase.requests_per_connection) return send_request();
+  finish(Ending::ok, {});
+}
+
+void Conn::on_alert(bool sent, int level, int code) {
+  if (level != 2 && code == 0) return;  // close_notify is not a failure
+  (sent ? alert_sent_ : alert_received_) = code;
+}
+
+void Conn::on_ticket() { ++w_.sink(measured_).resumption.tickets_received; }
+
+bool Conn::on_new_session(SSL_SESSION* session) {
+  if (w_.plan().phase.resumption == scenario::Resumption::none) return false;
+  w_.sessions(identity_).put(session);
+  ++w_.sink(measured_).resumption.sessions_saved;
+  return true;
+}
+
+std::string Conn::tls_error_key(int ssl_error) const {
+  std::string key;
+  if (alert_received_ > 0) {
+    key = "tls_alert:" + common::alert_name(alert_received_);
+  } else if (alert_sent_ >= 0 && SSL_get_verify_result(ssl_) != X509_V_OK) {
+    key = std::string("server_verify:") +
+          X509_verify_cert_error_string(SSL_get_verify_result(ssl_));
+  } else if (ssl_error == SSL_ERROR_SYSCALL && ERR_peek_error() == 0) {
+    key = errno == ECONNRESET ? "tls:reset" : "tls:eof";
+  } else if (const unsigned long e = ERR_peek_error(); e != 0) {
+    const char* reason = ERR_reason_error_string(e);
+    key = std::string("tls:") + (reason ? reason : "unknown");
+  } else {
+    key = "tls:error " + std::to_string(ssl_error);
+  }
+  ERR_clear_error();
+  return key;
+}
+
+void Conn::fail(const std::string& key) { finish(Ending::failed, key); }
+
+void Conn::interrupt(bool timeout) {
+  if (!active() || interrupted_) return;
+  interrupted_ = timeout ? "timeout:" + std::string(to_string(step_)) : std::string();
+  if (timeout && step_ == Step::handshake) ++w_.sink(measured_).counts.handshakes_failed;
+  if (timeout && handshake_pending_) confirm_handshake(false);
+  error_code ignored;
+  socket_.close(ignored);  // the pending wait completes with operation_aborted
+}
+
+void Conn::finish(Ending how, const std::string& key) {
+  const auto now = Clock::now();
+  handshake_pending_ = false;
+  auto& st = w_.sink(measured_);
+  ++st.counts.connections;
+  switch (how) {
+    case Ending::ok: ++st.counts.connections_ok; break;
+    case Ending::failed:
+      ++st.counts.connections_failed;
+      st.errors.add(key);
+      break;
+    case Ending::aborted: ++st.counts.connections_aborted; break;
+  }
+  if (how != Ending::aborted) {
+    st.total.record(ns(now - intended_));
+    st.total_uncorrected.record(ns(now - started_));
+    auto& sec = st.series.at(std::chrono::duration<double>(now - w_.plan().measured_from).count());
+    ++sec.connections;
+    sec.latency.record(ns(now - intended_));
+    if (how == Ending::failed) ++sec.errors;
+    if (how == Ending::ok) sec.requests += static_cast<std::uint64_t>(requests_done_);
+    if (how == Ending::ok || requests_done_ > 0) {
+      ++sec.handshakes;
+      if (resumed_) ++sec.resumed;
+    }
+  }
+  const bool hold = how == Ending::ok && w_.plan().opts.hold_connections;
+  if (hold) {
+    step_ = Step::held;
+  } else {
+    close();
+    step_ = Step::idle;
+  }
+  w_.conn_ended(*this, hold);
+}
+
+void Conn::release_held() {
+  if (step_ != Step::held) return;
+  close();
+  step_ = Step::idle;
+}
+
+void Conn::close() {
+  if (ssl_) {
+    SSL_shutdown(ssl_);  // quiet: marks the session resumable, sends nothing
+    SSL_free(ssl_);
+    ssl_ = nullptr;
+  }
+  parser_.reset();
+  error_code ignored;
+  if (socket_.is_open()) socket_.close(ignored);
+}
+
+}  // namespace mtls::load

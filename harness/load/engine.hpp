@@ -1,0 +1,175 @@
+// The load engine: runs one [[load]] phase against a target endpoint and measures it.
+//
+// Timeline of a phase (t = 0 when the workers start):
+//   [0, ramp_up_s)                 concurrency (closed loop) or rate (open loop) grows linearly
+//   [0, warmup_s)                  connections started here run but are not counted
+//   [warmup_s, warmup_s+duration_s) the measured window; no connection starts after it
+// then connections still in flight get up to the connect/handshake timeout to finish and are
+// cut off (counted as aborted, not as errors) after that. max_connections_total ends the
+// phase earlier once that many measured connections were started.
+//
+// Latency: `total` is measured from the *intended* start (open loop: the arrival's scheduled
+// time, so a stalled target shows as latency instead of as fewer samples); total_uncorrected
+// from the moment the connection was really started, for contrast. Closed loop: both equal.
+//
+// CPU: client CPU is the worker threads' own rusage (RUSAGE_THREAD) over the measured
+// window. Target CPU: with target_pid, utime+stime of that process and its descendants from
+// /proc (nginx master + workers); with target_in_process (the embedded target runs in this
+// process), this process's CPU minus the client worker threads' CPU; otherwise unknown.
+// Both are divided by handshake attempts (full + resumed + failed).
+#pragma once
+
+#include <atomic>
+#include <chrono>
+#include <cstdint>
+#include <functional>
+#include <optional>
+#include <ostream>
+#include <string>
+#include <sys/types.h>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "measure/errors.hpp"
+#include "measure/histogram.hpp"
+#include "measure/timeseries.hpp"
+#include "pki/fixtures.hpp"
+#include "scenario/scenario.hpp"
+#include "target/target.hpp"
+
+namespace mtls::load {
+
+// What a live progress line shows; also handed to PhaseOptions::on_progress.
+struct Progress {
+  double elapsed_s = 0;        // since the phase started (warm-up included)
+  double handshakes_per_s = 0; // over the last interval
+  double p99_ms = 0;           // worst worker's last completed second
+  std::uint64_t connections = 0;
+  std::uint64_t errors = 0;
+  std::uint64_t open = 0;      // connections in flight (or held) right now
+  double resumed_share = 0;    // resumed / completed handshakes so far
+  bool warmup = false;
+};
+
+struct PhaseOptions {
+  pid_t target_pid = 0;            // measure this process tree's CPU; 0: not a process we know
+  bool target_in_process = false;  // the embedded target runs in this process (see above)
+  const std::atomic<bool>* stop = nullptr;  // set (e.g. by SIGINT): stop cleanly, mark partial
+  // Progress: called about once a second when set; otherwise, with `progress_to_stderr`, an
+  // updating line on a tty, a line every 5 s when stderr is not a tty.
+  std::function<void(const Progress&)> on_progress;
+  bool progress_to_stderr = true;
+  std::chrono::milliseconds timeout{5000};  // per step: connect, handshake, each response
+  // Re-verify a server leaf certificate identical (DER) to one this thread verified less
+  // than a minute ago only by comparison: the handshake still parses the chain and checks
+  // CertificateVerify, but not the chain signatures again. Off: full X509_verify_cert always.
+  bool cache_server_verification = true;
+  // Keep the parsed X509 of each server certificate (by DER) and reuse it when the same
+  // bytes arrive again, instead of parsing them on every handshake (see cert_cache.hpp).
+  bool cache_peer_certificates = true;
+  // Memory measurements: keep each connection open after its requests until the phase ends
+  // (closed loop only; each slot then opens exactly one connection).
+  bool hold_connections = false;
+  int max_in_flight_per_thread = 8192;  // open loop: arrivals beyond this wait (and it shows)
+};
+
+struct Counts {
+  std::uint64_t connections = 0;          // ended in the measured window: ok + failed + aborted
+  std::uint64_t connections_ok = 0;       // every request answered 2xx
+  std::uint64_t connections_failed = 0;   // one error each, by class in PhaseResult::errors
+  std::uint64_t connections_aborted = 0;  // cut off by the phase end or a stop: not errors
+  std::uint64_t warmup_connections = 0;   // started during warm-up: in no other figure
+  std::uint64_t arrivals_missed = 0;      // open loop: due but never started by the end
+  std::uint64_t handshakes_full = 0;
+  std::uint64_t handshakes_resumed = 0;
+  std::uint64_t handshakes_failed = 0;    // alert, verify failure, EOF or timeout
+  std::uint64_t requests = 0;             // sent
+  std::uint64_t responses = 0;            // received, any status
+  std::uint64_t responses_2xx = 0;
+
+  std::uint64_t handshakes_ok() const { return handshakes_full + handshakes_resumed; }
+  std::uint64_t handshake_attempts() const { return handshakes_ok() + handshakes_failed; }
+};
+
+struct ResumptionStats {
+  std::uint64_t tickets_received = 0;   // NewSessionTicket messages
+  std::uint64_t sessions_saved = 0;     // sessions kept for later resumption
+  std::uint64_t offered = 0;            // connections that offered a saved session
+  std::uint64_t accepted = 0;           // ... and resumed it (SSL_session_reused)
+  std::uint64_t no_session = 0;         // should have offered one, but none was saved yet
+  std::uint64_t server_reported = 0;    // resumed and the server said so (X-Session-Reused: r)
+  std::uint64_t disagreements = 0;      // client and server disagree on "resumed"
+  // Did a resumed connection still carry the client identity (X-Client-DN equal to the one
+  // seen on this identity's full handshakes)?
+  std::uint64_t identity_kept = 0;
+  std::uint64_t identity_lost = 0;      // no DN on a resumed connection
+  std::uint64_t identity_changed = 0;   // another DN
+  double accepted_ratio() const {
+    return offered ? static_cast<double>(accepted) / static_cast<double>(offered) : 0;
+  }
+};
+
+struct CpuStats {
+  double client_us = 0;
+  std::optional<double> target_us;
+  std::string target_source;  // "pid 1234 (+ children)", "in-process", "unknown"
+  std::optional<double> client_us_per_handshake;
+  std::optional<double> target_us_per_handshake;
+};
+
+struct GateVerdict {
+  std::string name;   // the gate key as written in the scenario, e.g. "handshake_p99_ms"
+  double limit = 0;
+  std::optional<double> measured;  // nullopt: could not be measured (fails)
+  bool pass = false;
+  std::string text;   // "handshake_p99_ms <= 5: measured 3.21 (pass)"
+};
+
+struct PhaseResult {
+  std::string name;
+  std::string mode;  // "closed" or "open"
+  scenario::LoadPhase phase;
+  int threads = 0;
+  double measured_s = 0;  // length of the measured window actually run
+  bool partial = false;   // stopped early by a stop request
+  std::string stop_reason;  // "duration", "max_connections_total", "stopped"
+
+  Counts counts;
+  ResumptionStats resumption;
+  measure::ErrorCounts errors;
+  measure::Histogram connect;            // TCP connect
+  measure::Histogram handshake_full;     // TLS handshake, after connect
+  measure::Histogram handshake_resumed;
+  measure::Histogram ttfb;               // request written -> response header read
+  measure::Histogram total;              // intended start -> last response read
+  measure::Histogram total_uncorrected;  // actual start -> last response read
+  measure::TimeSeries series;
+  CpuStats cpu;
+  long peak_open_connections = 0;
+  long rss_bytes_at_peak = 0;  // this process's RSS when the most connections were open
+  std::vector<GateVerdict> gates;
+
+  double handshakes_per_s() const;
+  double error_rate() const;  // failed / (ok + failed)
+  bool gates_pass() const;
+};
+
+// Runs the phase to its end (or until *opts.stop). Throws std::invalid_argument for a phase
+// that cannot run (unknown identity, rate and connections both set, resumption mode that
+// does not exist in the phase's TLS version) and std::runtime_error when the client
+// credentials cannot be loaded.
+PhaseResult run_phase(const scenario::LoadPhase& phase, const scenario::Scenario& s,
+                      const pki::Fixtures& f, const target::Endpoint& ep,
+                      const PhaseOptions& opts = {});
+
+// Evaluates phase.gates against a result (run_phase already fills PhaseResult::gates).
+std::vector<GateVerdict> evaluate_gates(const scenario::Gates& gates, const PhaseResult& r);
+
+nlohmann::json to_json(const PhaseResult& r);
+// One line: "gates: handshake_p99_ms <= 5: 3.2 pass; error_rate_max <= 0.01: 0 pass".
+std::string gate_line(const PhaseResult& r);
+// Counts, rates, CPU, resumption, errors and a percentile table, for a terminal.
+void print_summary(std::ostream& out, const PhaseResult& r);
+
+}  // namespace mtls::load

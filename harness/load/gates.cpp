@@ -1,0 +1,86 @@
+#include <fmt/format.h>
+
+#include "load/engine.hpp"
+#include "measure/histogram_json.hpp"
+
+namespace mtls::load {
+namespace {
+
+struct GateRow {
+  const char* name;
+  const std::optional<double> scenario::Gates::*limit;
+  bool at_most;  // measured <= limit passes; otherwise measured >= limit
+  std::optional<double> (*measure)(const PhaseResult&);
+};
+
+std::optional<double> p99_full_ms(const PhaseResult& r) {
+  if (r.handshake_full.count() == 0) return std::nullopt;
+  return measure::ns_to_ms(r.handshake_full.percentile(0.99));
+}
+std::optional<double> error_rate(const PhaseResult& r) { return r.error_rate(); }
+std::optional<double> rate(const PhaseResult& r) { return r.handshakes_per_s(); }
+std::optional<double> resumed(const PhaseResult& r) { return r.resumption.accepted_ratio(); }
+std::optional<double> client_cpu(const PhaseResult& r) { return r.cpu.client_us_per_handshake; }
+std::optional<double> target_cpu(const PhaseResult& r) { return r.cpu.target_us_per_handshake; }
+
+// One row per gate key: the same table serves evaluation, JSON and JUnit names.
+constexpr GateRow kGates[] = {
+    {"handshake_p99_ms", &scenario::Gates::handshake_p99_ms, true, p99_full_ms},
+    {"error_rate_max", &scenario::Gates::error_rate_max, true, error_rate},
+    {"handshakes_per_s_min", &scenario::Gates::handshakes_per_s_min, false, rate},
+    {"resumed_ratio_min", &scenario::Gates::resumed_ratio_min, false, resumed},
+    {"client_cpu_us_per_handshake_max", &scenario::Gates::client_cpu_us_per_handshake_max, true,
+     client_cpu},
+    {"target_cpu_us_per_handshake_max", &scenario::Gates::target_cpu_us_per_handshake_max, true,
+     target_cpu},
+};
+
+}  // namespace
+
+double PhaseResult::handshakes_per_s() const {
+  return measured_s > 0 ? static_cast<double>(counts.handshakes_ok()) / measured_s : 0;
+}
+
+double PhaseResult::error_rate() const {
+  const auto ended = counts.connections_ok + counts.connections_failed;
+  return ended ? static_cast<double>(counts.connections_failed) / static_cast<double>(ended) : 0;
+}
+
+bool PhaseResult::gates_pass() const {
+  for (const auto& g : gates)
+    if (!g.pass) return false;
+  return true;
+}
+
+std::vector<GateVerdict> evaluate_gates(const scenario::Gates& gates, const PhaseResult& r) {
+  std::vector<GateVerdict> out;
+  for (const auto& row : kGates) {
+    const auto& limit = gates.*(row.limit);
+    if (!limit) continue;
+    GateVerdict v;
+    v.name = row.name;
+    v.limit = *limit;
+    v.measured = row.measure(r);
+    const char* op = row.at_most ? "<=" : ">=";
+    if (v.measured) {
+      v.pass = row.at_most ? *v.measured <= *limit : *v.measured >= *limit;
+      v.text = fmt::format("{} {} {:g}: measured {:.4g} ({})", v.name, op, v.limit, *v.measured,
+                           v.pass ? "pass" : "FAIL");
+    } else {
+      v.pass = false;  // a gate that cannot be checked must not pass silently
+      v.text = fmt::format("{} {} {:g}: not measured in this phase (FAIL)", v.name, op, v.limit);
+    }
+    out.push_back(std::move(v));
+  }
+  return out;
+}
+
+std::string gate_line(const PhaseResult& r) {
+  if (r.gates.empty()) return "gates: none";
+  std::string line = "gates:";
+  for (std::size_t i = 0; i < r.gates.size(); ++i)
+    line += (i ? "; " : " ") + r.gates[i].text;
+  return line;
+}
+
+}  // namespace mtls::load

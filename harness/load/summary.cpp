@@ -1,0 +1,64 @@
+#include <fmt/format.h>
+#include <fmt/ostream.h>
+
+#include "load/engine.hpp"
+#include "measure/histogram_json.hpp"
+
+namespace mtls::load {
+namespace {
+
+std::string per_hs(const std::optional<double>& v) {
+  return v ? fmt::format("{:.0f} µs/handshake", *v) : std::string("not measured");
+}
+
+void latency_row(std::ostream& out, const char* name, const measure::Histogram& h) {
+  if (h.count() == 0) {
+    fmt::print(out, "  {:<20} {:>9}\n", name, 0);
+    return;
+  }
+  const auto ms = [&](double q) { return measure::ns_to_ms(h.percentile(q)); };
+  fmt::print(out, "  {:<20} {:>9} {:>9.3f} {:>9.3f} {:>9.3f} {:>9.3f} {:>9.3f} {:>9.3f}\n", name,
+             h.count(), measure::ns_to_ms(h.min()), ms(0.5), ms(0.9), ms(0.99), ms(0.999),
+             measure::ns_to_ms(h.max()));
+}
+
+}  // namespace
+
+void print_summary(std::ostream& out, const PhaseResult& r) {
+  const auto& c = r.counts;
+  fmt::print(out, "load phase '{}' ({} loop, {} threads, {:.2f} s measured{}{})\n", r.name, r.mode,
+             r.threads, r.measured_s, r.partial ? ", PARTIAL: stopped" : "",
+             r.stop_reason == "max_connections_total" ? ", ended at max_connections_total" : "");
+  fmt::print(out, "  connections {} (ok {}, failed {}, aborted {}; warm-up {}, missed arrivals {})\n",
+             c.connections, c.connections_ok, c.connections_failed, c.connections_aborted,
+             c.warmup_connections, c.arrivals_missed);
+  fmt::print(out, "  handshakes  full {}, resumed {}, failed {}: {:.1f}/s; requests {}, 2xx {}\n",
+             c.handshakes_full, c.handshakes_resumed, c.handshakes_failed, r.handshakes_per_s(),
+             c.requests, c.responses_2xx);
+  fmt::print(out, "  cpu         client {}, target {} [{}]\n", per_hs(r.cpu.client_us_per_handshake),
+             per_hs(r.cpu.target_us_per_handshake), r.cpu.target_source);
+  const auto& z = r.resumption;
+  if (r.phase.resumption != scenario::Resumption::none || z.tickets_received > 0)
+    fmt::print(out,
+               "  resumption  {}: tickets {}, offered {}, accepted {} ({:.1f}%), server said "
+               "resumed {}, identity kept {} lost {} changed {}\n",
+               scenario::to_string(r.phase.resumption), z.tickets_received, z.offered, z.accepted,
+               100 * z.accepted_ratio(), z.server_reported, z.identity_kept, z.identity_lost,
+               z.identity_changed);
+  if (r.errors.total() > 0) {
+    fmt::print(out, "  errors      {} ({:.2f}%):", r.errors.total(), 100 * r.error_rate());
+    for (const auto& [k, n] : r.errors.all()) fmt::print(out, " {} {};", k, n);
+    fmt::print(out, "\n");
+  }
+  fmt::print(out, "  {:<20} {:>9} {:>9} {:>9} {:>9} {:>9} {:>9} {:>9}\n", "latency (ms)", "count",
+             "min", "p50", "p90", "p99", "p99.9", "max");
+  latency_row(out, "tcp connect", r.connect);
+  latency_row(out, "handshake full", r.handshake_full);
+  latency_row(out, "handshake resumed", r.handshake_resumed);
+  latency_row(out, "ttfb", r.ttfb);
+  latency_row(out, "total", r.total);
+  if (r.mode == "open") latency_row(out, "total uncorrected", r.total_uncorrected);
+  fmt::print(out, "  {}\n", gate_line(r));
+}
+
+}  // namespace mtls::load

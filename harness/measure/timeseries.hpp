@@ -1,0 +1,43 @@
+// Per-second counters and a coarse latency histogram per second, indexed by the second (from
+// the start of the measured window) in which a connection ended. Mergeable like Histogram.
+#pragma once
+
+#include <cstdint>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "measure/histogram.hpp"
+
+namespace mtls::measure {
+
+struct SecondSample {
+  std::uint64_t connections = 0;  // ended in this second, ok or failed
+  std::uint64_t handshakes = 0;   // completed, full or resumed
+  std::uint64_t resumed = 0;
+  std::uint64_t requests = 0;     // answered 2xx
+  std::uint64_t errors = 0;
+  CoarseHistogram latency;        // connection latency (from the intended start)
+
+  void merge(const SecondSample& o);
+};
+
+class TimeSeries {
+ public:
+  // Bounded memory: seconds past `max_seconds` fold into the last one.
+  explicit TimeSeries(std::size_t max_seconds = 24 * 3600) : max_seconds_(max_seconds) {}
+
+  SecondSample& at(double seconds_since_start);
+  void merge(const TimeSeries& o);
+  const std::vector<SecondSample>& seconds() const { return seconds_; }
+
+  // [{"t":0,"connections":..,"handshakes":..,"resumed":..,"requests":..,"errors":..,
+  //   "p99_ms":..}, ...]
+  nlohmann::json to_json() const;
+
+ private:
+  std::size_t max_seconds_;
+  std::vector<SecondSample> seconds_;
+};
+
+}  // namespace mtls::measure

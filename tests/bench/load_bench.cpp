@@ -1,0 +1,235 @@
+// Load benchmark (numbers, not a timed test): the harness engine vs `openssl s_time` vs `ab`
+// against one nginx worker pinned to its own core, same client certificate, in one run:
+// full and resumed handshakes, TLS 1.2 and 1.3, ECDSA P-256 and RSA-2048; the crypto floor
+// from `openssl speed`; RSS per held-open mTLS connection. Run it through ci/bench-load.
+#include <cstdio>
+#include <cstdlib>
+#include <filesystem>
+#include <iostream>
+#include <regex>
+#include <string>
+#include <vector>
+
+#include <fmt/format.h>
+
+#include "load/engine.hpp"
+#include "load_bench_tools.hpp"
+#include "measure/cpu.hpp"
+
+namespace fs = std::filesystem;
+using namespace mtls;
+
+namespace {
+
+struct Settings {
+  double seconds = 3;       // per measurement
+  int server_cpu = 0;
+  int client_cpu = 1;
+  int engine_connections = 32;
+  int hold = 10000;         // connections held open for the memory figure; 0: skip
+  fs::path dir;
+};
+
+struct Row {
+  std::string key, tls, mode, tool;
+  double hs_per_s = 0, client_us = 0, server_us = 0;
+  std::string note;
+};
+
+scenario::Scenario bench_scenario(scenario::KeyType key) {
+  scenario::Scenario s;
+  s.name = key == scenario::KeyType::ec_p256 ? "bench-ecdsa" : "bench-rsa";
+  s.pki.key_type = key;
+  scenario::Identity id;
+  id.name = "client";
+  id.key_type = key;
+  id.common_name = "bench-client";
+  s.identities = {id};
+  return s;
+}
+
+target::Endpoint endpoint(const bench::Nginx& n, const pki::Fixtures& f) {
+  target::Endpoint ep;
+  ep.port = n.port;
+  ep.trust = f.server_trust;
+  return ep;
+}
+
+double tree_cpu(pid_t pid) { return measure::process_tree_cpu_us(pid).value_or(0); }
+
+Row run_engine(const Settings& st, const scenario::Scenario& s, const pki::Fixtures& f,
+               const bench::Nginx& n, scenario::TlsVersion v, bool resumed) {
+  scenario::LoadPhase p;
+  p.name = "bench";
+  p.connections = st.engine_connections;
+  p.duration_s = st.seconds;
+  p.threads = 1;
+  p.tls_version = v;
+  if (resumed)
+    p.resumption = v == scenario::TlsVersion::tls1_3 ? scenario::Resumption::psk
+                                                      : scenario::Resumption::ticket;
+  load::PhaseOptions o;
+  o.target_pid = n.master;
+  o.progress_to_stderr = false;
+  o.cache_server_verification = std::getenv("BENCH_NO_VERIFY_CACHE") == nullptr;
+  o.cache_peer_certificates = std::getenv("BENCH_NO_CERT_CACHE") == nullptr;
+  const auto r = load::run_phase(p, s, f, endpoint(n, f), o);
+  if (std::getenv("BENCH_ENGINE_ONLY")) load::print_summary(std::cerr, r);
+  Row row;
+  row.tool = "engine";
+  row.hs_per_s = r.handshakes_per_s();
+  row.client_us = r.cpu.client_us_per_handshake.value_or(0);
+  row.server_us = r.cpu.target_us_per_handshake.value_or(0);
+  if (r.errors.total() > 0) row.note = fmt::format("{} errors", r.errors.total());
+  if (resumed)
+    row.note += fmt::format("{}resumed {:.0f}%", row.note.empty() ? "" : ", ",
+                            100.0 * static_cast<double>(r.counts.handshakes_resumed) /
+                                std::max<double>(1, static_cast<double>(r.counts.handshakes_ok())));
+  return row;
+}
+
+Row run_s_time(const Settings& st, const pki::Fixtures& f, const bench::Nginx& n,
+               scenario::TlsVersion v, bool resumed) {
+  const auto& id = f.identities.front();
+  const double before = tree_cpu(n.master);
+  const auto secs = std::to_string(static_cast<int>(st.seconds + 0.5));
+  auto t = bench::run_tool(
+      {"taskset", "-c", std::to_string(st.client_cpu), "openssl", "s_time", "-connect",
+       fmt::format("127.0.0.1:{}", n.port), resumed ? "-reuse" : "-new", "-time", secs, "-cert",
+       id.cert.string(), "-key", id.key.string(), "-CAfile", f.server_trust.string(),
+       v == scenario::TlsVersion::tls1_3 ? "-tls1_3" : "-tls1_2", "-www", "/"},
+      st.dir, st.seconds + 20);
+  const double server = tree_cpu(n.master) - before;
+  Row row;
+  row.tool = "openssl s_time";
+  std::smatch m;
+  if (!std::regex_search(t.output, m, std::regex(R"((\d+) connections in ([0-9.]+) real)")))
+    return row.note = "no result (exit " + std::to_string(t.exit_status) + ")", row;
+  const double conns = std::stod(m[1]);
+  row.hs_per_s = conns / std::stod(m[2]);
+  row.client_us = t.client_cpu_us / conns;
+  row.server_us = server / conns;
+  return row;
+}
+
+Row run_ab(const Settings& st, const pki::Fixtures& f, const bench::Nginx& n,
+           scenario::TlsVersion v) {
+  const auto& id = f.identities.front();
+  const double before = tree_cpu(n.master);
+  auto t = bench::run_tool(
+      {"taskset", "-c", std::to_string(st.client_cpu), "ab", "-q", "-t",
+       std::to_string(static_cast<int>(st.seconds + 0.5)), "-n", "10000000", "-c", "8", "-f",
+       v == scenario::TlsVersion::tls1_3 ? "TLS1.3" : "TLS1.2", "-E", id.bundle.string(),
+       fmt::format("https://127.0.0.1:{}/", n.port)},
+      st.dir, st.seconds + 20);
+  const double server = tree_cpu(n.master) - before;
+  Row row;
+  row.tool = "ab -c 8";
+  std::smatch complete, rps, failed;
+  if (!std::regex_search(t.output, complete, std::regex(R"(Complete requests:\s+(\d+))")) ||
+      !std::regex_search(t.output, rps, std::regex(R"(Requests per second:\s+([0-9.]+))")))
+    return row.note = "no result (exit " + std::to_string(t.exit_status) + ")", row;
+  const double conns = std::stod(complete[1]);
+  row.hs_per_s = std::stod(rps[1]);
+  row.client_us = t.client_cpu_us / conns;
+  row.server_us = server / conns;
+  if (std::regex_search(t.output, failed, std::regex(R"(Failed requests:\s+(\d+))")) &&
+      failed[1] != "0")
+    row.note = std::string(failed[1]) + " failed";
+  return row;
+}
+
+// 10,000 established mTLS connections held open by the engine: RSS growth per connection.
+void run_memory(const Settings& st, const scenario::Scenario& s, const pki::Fixtures& f,
+                const bench::Nginx& n) {
+  scenario::LoadPhase p;
+  p.name = "hold";
+  p.connections = st.hold;
+  p.ramp_up_s = st.hold / 800.0;
+  p.duration_s = 90;  // a bound; the phase is stopped once every connection is established
+  p.threads = 1;
+  load::PhaseOptions o;
+  o.hold_connections = true;
+  o.timeout = std::chrono::seconds(30);
+  o.progress_to_stderr = false;
+  std::atomic<bool> stop{false};
+  o.stop = &stop;
+  long peak_rss = 0, peak_open = 0;
+  const long before = measure::resident_bytes();
+  o.on_progress = [&](const load::Progress& pr) {
+    if (static_cast<long>(pr.open) > peak_open) {
+      peak_open = static_cast<long>(pr.open);
+      peak_rss = measure::resident_bytes();
+    }
+    if (static_cast<long>(pr.connections) >= st.hold) stop = true;
+  };
+  const auto r = load::run_phase(p, s, f, endpoint(n, f), o);
+  fmt::print("\nmemory: {} mTLS connections held open (ECDSA P-256, TLS 1.3): RSS {:.1f} MiB -> "
+             "{:.1f} MiB, {:.1f} KiB per connection ({} errors)\n",
+             peak_open, before / 1048576.0, peak_rss / 1048576.0,
+             peak_open ? (peak_rss - before) / 1024.0 / static_cast<double>(peak_open) : 0.0,
+             r.errors.total());
+}
+
+void print_rows(const std::vector<Row>& rows, const bench::Floor& fl) {
+  fmt::print("\n{:<6} {:<4} {:<8} {:<15} {:>10} {:>12} {:>12} {:>9}  {}\n", "key", "tls", "mode",
+             "tool", "hs/s", "client µs/hs", "server µs/hs", "x floor", "note");
+  for (const auto& r : rows) {
+    const double floor = r.key == "ecdsa" ? fl.ecdsa_handshake_us() : fl.rsa_handshake_us();
+    const std::string ratio =
+        r.mode == "full" && r.client_us > 0 ? fmt::format("{:.2f}", r.client_us / floor) : "";
+    fmt::print("{:<6} {:<4} {:<8} {:<15} {:>10.0f} {:>12.0f} {:>12.0f} {:>9}  {}\n", r.key, r.tls,
+               r.mode, r.tool, r.hs_per_s, r.client_us, r.server_us, ratio, r.note);
+  }
+  fmt::print("\nfloor (openssl speed, same run): ECDSA P-256 sign {:.1f} µs, verify {:.1f} µs, "
+             "X25519 {:.1f} µs -> {:.0f} µs per side of a full mTLS handshake; RSA-2048 sign "
+             "{:.1f} µs, verify {:.1f} µs -> {:.0f} µs\n",
+             fl.ecdsa_sign_us, fl.ecdsa_verify_us, fl.x25519_us, fl.ecdsa_handshake_us(),
+             fl.rsa_sign_us, fl.rsa_verify_us, fl.rsa_handshake_us());
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  Settings st;
+  st.dir = fs::absolute(argc > 1 ? argv[1] : "bench-load");
+  if (const char* s = std::getenv("BENCH_SECONDS")) st.seconds = std::stod(s);
+  if (const char* h = std::getenv("BENCH_HOLD")) st.hold = std::stoi(h);
+  // For profiling the engine alone (perf record): ECDSA, TLS 1.3, full handshakes only.
+  const bool engine_only = std::getenv("BENCH_ENGINE_ONLY") != nullptr;
+  try {
+    fs::create_directories(st.dir);
+    const auto floor = engine_only ? bench::Floor{} : bench::measure_floor(st.client_cpu, st.dir);
+    std::vector<Row> rows;
+    for (auto key : {scenario::KeyType::ec_p256, scenario::KeyType::rsa_2048}) {
+      const auto s = bench_scenario(key);
+      pki::Options po;
+      po.fixtures_root = st.dir / "fixtures";
+      const auto f = pki::materialize(s, po);
+      auto nginx = bench::start_nginx(f, st.dir / ("nginx-" + s.name), st.server_cpu, st.hold);
+      for (auto v : {scenario::TlsVersion::tls1_3, scenario::TlsVersion::tls1_2}) {
+        for (bool resumed : {false, true}) {
+          const std::string k = key == scenario::KeyType::ec_p256 ? "ecdsa" : "rsa";
+          const std::string tls = v == scenario::TlsVersion::tls1_3 ? "1.3" : "1.2";
+          const std::string mode = resumed ? "resumed" : "full";
+          auto add = [&](Row r) {
+            r.key = k, r.tls = tls, r.mode = mode;
+            std::fprintf(stderr, "  %s %s %s %s: %.0f hs/s\n", k.c_str(), tls.c_str(), mode.c_str(),
+                         r.tool.c_str(), r.hs_per_s);
+            rows.push_back(r);
+          };
+          add(run_engine(st, s, f, *nginx, v, resumed));
+          if (engine_only) return 0;
+          add(run_s_time(st, f, *nginx, v, resumed));
+          if (!resumed) add(run_ab(st, f, *nginx, v));  // ab never resumes
+        }
+      }
+      if (key == scenario::KeyType::ec_p256 && st.hold > 0) run_memory(st, s, f, *nginx);
+    }
+    print_rows(rows, floor);
+  } catch (const std::exception& e) {
+    std::fprintf(stderr, "load_bench: %s\n", e.what());
+    return 1;
+  }
+  return 0;
+}

@@ -1,0 +1,207 @@
+// The load engine against the embedded target: short phases bounded by a connection count.
+#include <catch2/catch.hpp>
+#include <sstream>
+
+#include "load_support.hpp"
+
+namespace mtls::test {
+namespace {
+
+using scenario::Resumption;
+using scenario::TlsVersion;
+
+load::PhaseResult run(const scenario::LoadPhase& p, const target::RunningTarget& t,
+                      load::PhaseOptions o = quiet()) {
+  auto r = load::run_phase(p, load_scenario(), load_fixtures(), t.endpoint(), o);
+  INFO(load::to_json(r).dump(2));
+  std::ostringstream summary;
+  load::print_summary(summary, r);
+  UNSCOPED_INFO(summary.str());
+  return r;
+}
+
+TEST_CASE("counts add up: one handshake per connection, N requests per connection", "[load]") {
+  auto target = serve_embedded();
+  struct Row {
+    TlsVersion version;
+    int requests;
+  };
+  const auto row = GENERATE(Row{TlsVersion::tls1_3, 1}, Row{TlsVersion::tls1_3, 3},
+                            Row{TlsVersion::tls1_2, 2});
+  auto p = short_phase(40);
+  p.tls_version = row.version;
+  p.requests_per_connection = row.requests;
+  const auto r = run(p, *target);
+  CAPTURE(scenario::to_string(row.version), row.requests);
+  CHECK(r.errors.total() == 0);
+  CHECK(r.counts.connections == 40);
+  CHECK(r.counts.connections_ok == 40);
+  CHECK(r.counts.handshakes_full == 40);
+  CHECK(r.counts.handshakes_resumed == 0);
+  CHECK(r.counts.requests == 40u * static_cast<unsigned>(row.requests));
+  CHECK(r.counts.responses_2xx == 40u * static_cast<unsigned>(row.requests));
+  CHECK(r.handshake_full.count() == 40);
+  CHECK(r.ttfb.count() == 40u * static_cast<unsigned>(row.requests));
+  CHECK(r.total.count() == 40);
+  CHECK(r.stop_reason == "max_connections_total");
+  CHECK(r.cpu.client_us_per_handshake.value_or(0) > 0);
+  CHECK(r.cpu.target_us_per_handshake.has_value());
+}
+
+struct ResumeRow {
+  Resumption mode;
+  TlsVersion version;
+};
+
+TEST_CASE("resumption: accepted for every offer when the server resumes", "[load]") {
+  auto target = serve_embedded(true);
+  const auto row = GENERATE(ResumeRow{Resumption::session_id, TlsVersion::tls1_2},
+                            ResumeRow{Resumption::ticket, TlsVersion::tls1_2},
+                            ResumeRow{Resumption::psk, TlsVersion::tls1_3});
+  auto p = short_phase(60, 2);
+  p.resumption = row.mode;
+  p.tls_version = row.version;
+  const auto r = run(p, *target);
+  CAPTURE(scenario::to_string(row.mode));
+  CHECK(r.errors.total() == 0);
+  CHECK(r.resumption.offered >= 50);
+  CHECK(r.resumption.accepted == r.resumption.offered);
+  CHECK(r.resumption.accepted_ratio() == 1.0);
+  CHECK(r.counts.handshakes_resumed == r.resumption.accepted);
+  CHECK(r.counts.handshakes_full + r.counts.handshakes_resumed == 60);
+  // The backend still saw the client certificate on resumed connections.
+  CHECK(r.resumption.server_reported == r.resumption.accepted);
+  CHECK(r.resumption.identity_kept == r.resumption.accepted);
+  CHECK(r.resumption.identity_lost == 0);
+  CHECK(r.resumption.disagreements == 0);
+  CHECK(r.handshake_resumed.count() == r.counts.handshakes_resumed);
+  if (row.mode == Resumption::session_id)
+    CHECK(r.resumption.tickets_received == 0);
+  else
+    CHECK(r.resumption.tickets_received > 0);
+}
+
+TEST_CASE("resumption: exactly zero when the server has no session cache and no tickets",
+          "[load]") {
+  auto target = serve_embedded(false);
+  const auto row = GENERATE(ResumeRow{Resumption::session_id, TlsVersion::tls1_2},
+                            ResumeRow{Resumption::ticket, TlsVersion::tls1_2},
+                            ResumeRow{Resumption::psk, TlsVersion::tls1_3});
+  auto p = short_phase(30, 2);
+  p.resumption = row.mode;
+  p.tls_version = row.version;
+  const auto r = run(p, *target);
+  CAPTURE(scenario::to_string(row.mode));
+  CHECK(r.errors.total() == 0);
+  CHECK(r.counts.handshakes_resumed == 0);
+  CHECK(r.resumption.accepted == 0);
+  CHECK(r.resumption.tickets_received == 0);
+  CHECK(r.counts.handshakes_full == 30);
+}
+
+TEST_CASE("refused identities are counted under the alert the server sent", "[load]") {
+  auto target = serve_embedded();
+  const auto version = GENERATE(TlsVersion::tls1_2, TlsVersion::tls1_3);
+  auto p = short_phase(40);
+  p.tls_version = version;
+  p.identities = {{"valid", 1.0}, {"expired", 1.0}};
+  const auto r = run(p, *target);
+  CAPTURE(scenario::to_string(version));
+  const auto refused = r.errors.get("tls_alert:certificate_expired");
+  CHECK(refused > 5);  // half of 40 on average
+  CHECK(r.errors.total() == refused);
+  CHECK(r.counts.connections_ok + refused == 40);
+  CHECK(r.counts.handshakes_failed == refused);
+  CHECK(r.counts.handshakes_full == r.counts.connections_ok);
+  CHECK(r.error_rate() == Approx(static_cast<double>(refused) / 40));
+}
+
+TEST_CASE("gates: a too-tight gate fails, a loose one passes", "[load]") {
+  auto target = serve_embedded();
+  auto p = short_phase(20);
+  p.gates.handshake_p99_ms = 0.001;           // 1 µs: no real handshake is that fast
+  p.gates.error_rate_max = 0.0;               // holds: no faulty identity
+  p.gates.client_cpu_us_per_handshake_max = 1e7;
+  const auto r = run(p, *target);
+  REQUIRE(r.gates.size() == 3);
+  CHECK(r.gates[0].name == "handshake_p99_ms");
+  CHECK_FALSE(r.gates[0].pass);
+  CHECK(r.gates[1].name == "error_rate_max");
+  CHECK(r.gates[1].pass);
+  CHECK(r.gates[2].pass);
+  CHECK_FALSE(r.gates_pass());
+  CHECK(load::gate_line(r).find("handshake_p99_ms <= 0.001") != std::string::npos);
+  const auto j = load::to_json(r);
+  CHECK(j["gates_pass"] == false);
+  CHECK(j["gates"][0]["pass"] == false);
+}
+
+TEST_CASE("a gate that cannot be measured fails instead of passing silently", "[load]") {
+  auto target = serve_embedded();
+  auto p = short_phase(10);
+  p.gates.target_cpu_us_per_handshake_max = 1e9;
+  auto o = quiet();
+  o.target_in_process = false;  // no pid, not in process: target CPU unknown
+  const auto r = run(p, *target, o);
+  REQUIRE(r.gates.size() == 1);
+  CHECK_FALSE(r.gates[0].measured.has_value());
+  CHECK_FALSE(r.gates[0].pass);
+}
+
+TEST_CASE("open loop: arrivals at the configured rate, latency from the intended start",
+          "[load]") {
+  auto target = serve_embedded();
+  scenario::LoadPhase p;
+  p.name = "open";
+  p.rate = 100;
+  p.duration_s = 1.0;
+  p.threads = 2;
+  const auto r = run(p, *target);
+  CHECK(r.mode == "open");
+  CHECK(r.errors.total() == 0);
+  // 100 arrivals are due in the window; each is started or reported missed.
+  CHECK(r.counts.connections + r.counts.arrivals_missed == 100);
+  CHECK(r.counts.connections_ok >= 95);
+  CHECK(r.total.count() == r.total_uncorrected.count());
+  CHECK(r.total.percentile(0.5) >= r.total_uncorrected.percentile(0.5));
+  CHECK(r.measured_s == Approx(1.0));
+}
+
+TEST_CASE("a stop request ends the phase early and marks it partial", "[load]") {
+  auto target = serve_embedded();
+  scenario::LoadPhase p;
+  p.name = "stopped";
+  p.connections = 4;
+  p.duration_s = 30;
+  p.threads = 1;
+  std::atomic<bool> stop{false};
+  auto o = quiet();
+  o.stop = &stop;
+  o.on_progress = [&](const load::Progress& pr) {
+    if (pr.connections >= 10) stop = true;
+  };
+  const auto began = std::chrono::steady_clock::now();
+  const auto r = run(p, *target, o);
+  CHECK(std::chrono::steady_clock::now() - began < std::chrono::seconds(5));
+  CHECK(r.partial);
+  CHECK(r.stop_reason == "stopped");
+  CHECK(r.counts.connections_ok >= 10);
+  CHECK(r.errors.total() == 0);
+}
+
+TEST_CASE("invalid phases are refused with what to change", "[load]") {
+  auto target = serve_embedded();
+  auto both = short_phase(10);
+  both.rate = 10;
+  CHECK_THROWS_WITH(run(both, *target), Catch::Contains("exactly one of connections"));
+  auto psk12 = short_phase(10);
+  psk12.resumption = Resumption::psk;
+  psk12.tls_version = TlsVersion::tls1_2;
+  CHECK_THROWS_WITH(run(psk12, *target), Catch::Contains("'psk' is TLS 1.3"));
+  auto unknown = short_phase(10);
+  unknown.identities = {{"nobody", 1}};
+  CHECK_THROWS_WITH(run(unknown, *target), Catch::Contains("identity 'nobody'"));
+}
+
+}  // namespace
+}  // namespace mtls::test
