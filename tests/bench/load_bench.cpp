@@ -156,9 +156,12 @@ void run_memory(const Settings& st, const scenario::Scenario& s, const pki::Fixt
   o.stop = &stop;
   long peak_rss = 0, peak_open = 0;
   const long before = measure::resident_bytes();
+  // Holding, every connection that ended ok is established and held: sample RSS at the
+  // most of those (connections still handshaking or failed are not counted).
   o.on_progress = [&](const load::Progress& pr) {
-    if (static_cast<long>(pr.open) > peak_open) {
-      peak_open = static_cast<long>(pr.open);
+    const auto established = static_cast<long>(pr.connections - pr.errors);
+    if (established > peak_open) {
+      peak_open = established;
       peak_rss = measure::resident_bytes();
     }
     if (static_cast<long>(pr.connections) >= st.hold) stop = true;
