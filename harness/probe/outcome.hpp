@@ -27,6 +27,10 @@ struct Outcome {
   std::string cipher;
   bool session_reused = false;
   std::vector<TlsAlert> alerts;  // every alert seen, in order
+  // The server's CertificateRequest: whether one came, and the CA names it listed as
+  // acceptable issuers of client certificates (RFC 2253; empty list: it named none).
+  bool certificate_requested = false;
+  std::vector<std::string> acceptable_ca_names;
 
   int http_status = 0;  // 0: no HTTP response
   std::string body;     // first bytes of the body

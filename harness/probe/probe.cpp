@@ -6,6 +6,7 @@
 #include <memory>
 #include <mutex>
 #include <openssl/ssl.h>
+#include <openssl/x509.h>
 #include <stdexcept>
 
 #include "common/tls_alerts.hpp"
@@ -57,6 +58,27 @@ void on_tls_info(const SSL* ssl, int where, int /*ret*/) {
   cap->outcome->session_reused = SSL_session_reused(ssl) == 1;
 }
 
+// Runs when the server's CertificateRequest arrives, before the client picks what to send:
+// the moment its list of acceptable client CA names is known (both TLS versions).
+int on_certificate_request(SSL* ssl, void* arg) {
+  auto* cap = static_cast<Capture*>(arg);
+  cap->outcome->certificate_requested = true;
+  cap->outcome->acceptable_ca_names.clear();
+  if (const STACK_OF(X509_NAME)* names = SSL_get_client_CA_list(ssl)) {
+    for (int i = 0; i < sk_X509_NAME_num(names); ++i) {
+      BIO* bio = BIO_new(BIO_s_mem());
+      if (!bio) break;
+      X509_NAME_print_ex(bio, sk_X509_NAME_value(names, i), 0,
+                         XN_FLAG_RFC2253 & ~ASN1_STRFLGS_ESC_MSB);  // as pki::rfc2253
+      char* data = nullptr;
+      const long len = BIO_get_mem_data(bio, &data);
+      cap->outcome->acceptable_ca_names.emplace_back(data, static_cast<std::size_t>(len));
+      BIO_free(bio);
+    }
+  }
+  return 1;
+}
+
 int tls_version_number(scenario::TlsVersion v) {
   return v == scenario::TlsVersion::tls1_2 ? TLS1_2_VERSION : TLS1_3_VERSION;
 }
@@ -73,6 +95,7 @@ CURLcode on_ssl_ctx(CURL*, void* ssl_ctx, void* arg) {
   SSL_CTX_set_msg_callback_arg(ctx, cap);
   SSL_CTX_set_ex_data(ctx, capture_index(), cap);
   SSL_CTX_set_info_callback(ctx, on_tls_info);
+  SSL_CTX_set_cert_cb(ctx, on_certificate_request, cap);
   if (cap->request->client) {
     try {
       tlsclient::use_credentials(ctx, *cap->request->client);
@@ -167,6 +190,13 @@ Outcome run(const Request& r) {
                        ? static_cast<long>(CURL_SSLVERSION_TLSv1_2) | CURL_SSLVERSION_MAX_TLSv1_2
                        : static_cast<long>(CURL_SSLVERSION_TLSv1_3) | CURL_SSLVERSION_MAX_TLSv1_3);
   if (!r.trust.empty()) curl_easy_setopt(c, CURLOPT_CAINFO, r.trust.c_str());
+  if (!r.verify_server) {
+    curl_easy_setopt(c, CURLOPT_SSL_VERIFYPEER, 0L);
+    curl_easy_setopt(c, CURLOPT_SSL_VERIFYHOST, 0L);
+  }
+  if (!r.cipher_list.empty()) curl_easy_setopt(c, CURLOPT_SSL_CIPHER_LIST, r.cipher_list.c_str());
+  if (!r.tls13_ciphersuites.empty())
+    curl_easy_setopt(c, CURLOPT_TLS13_CIPHERS, r.tls13_ciphersuites.c_str());
   curl_easy_setopt(c, CURLOPT_SSL_CTX_FUNCTION, on_ssl_ctx);
   curl_easy_setopt(c, CURLOPT_SSL_CTX_DATA, &cap);
   curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, on_body);

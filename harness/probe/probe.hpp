@@ -20,6 +20,13 @@ struct Request {
   scenario::TlsVersion version = scenario::TlsVersion::tls1_3;
   long timeout_ms = 5000;
   std::size_t body_limit = 512;
+  // Narrow what the client offers (repro: no shared cipher). OpenSSL cipher strings; empty
+  // keeps libcurl's defaults. `cipher_list` is for TLS 1.2, `tls13_ciphersuites` for 1.3.
+  std::string cipher_list;
+  std::string tls13_ciphersuites;
+  // false: do not verify the server (diagnose goes on to learn what the server thinks of the
+  // client certificate after it found that the client does not trust the server).
+  bool verify_server = true;
 };
 
 // Never throws for network or TLS failures: those are outcomes. Throws only when the

@@ -97,12 +97,16 @@ void use_credentials(SSL_CTX* ctx, const ClientCredentials& c) {
   }
   if (SSL_CTX_use_certificate(ctx, cert.get()) != 1)
     common::throw_openssl("cannot use client certificate " + c.cert.string());
-  if (!c.chain.empty()) {
-    auto bio = open_file(c.chain);
+  // Without a chain file, certificates after the leaf in the certificate file are the chain,
+  // as with `curl --cert fullchain.pem` (diagnose is given what users give curl).
+  const std::filesystem::path& chain_file = c.chain.empty() ? c.cert : c.chain;
+  {
+    auto bio = open_file(chain_file);
+    if (c.chain.empty()) X509_free(PEM_read_bio_X509(bio.get(), nullptr, nullptr, nullptr));
     while (X509* x = PEM_read_bio_X509(bio.get(), nullptr, nullptr, nullptr)) {
       if (SSL_CTX_add1_chain_cert(ctx, x) != 1) {
         X509_free(x);
-        common::throw_openssl("cannot add chain certificate from " + c.chain.string());
+        common::throw_openssl("cannot add chain certificate from " + chain_file.string());
       }
       X509_free(x);
     }

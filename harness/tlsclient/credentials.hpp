@@ -13,7 +13,7 @@ namespace mtls::tlsclient {
 
 struct ClientCredentials {
   std::filesystem::path cert;       // leaf (PEM)
-  std::filesystem::path chain;      // intermediates to send; may be empty
+  std::filesystem::path chain;      // intermediates to send; empty: those after the leaf in `cert`
   std::filesystem::path key;        // private key (PEM)
   bool allow_weak_key = false;      // lower the security level so RSA-1024 loads
   bool allow_key_mismatch = false;  // sign with `key` even though it is not cert's key
