@@ -49,19 +49,66 @@ const std::vector<Row>& table() {
       {"nginx", Reason::weak_key, http(400), http(400)},
       {"nginx", Reason::key_mismatch, alert("decrypt_error"), alert("decrypt_error")},
       {"nginx", Reason::not_allowed, http(403), http(403)},
+      // caddy 2.6 (Go crypto/tls): one alert, bad_certificate, for every verification fault
+      // and for a missing certificate. Go checks no CRL, has no depth limit and accepts RSA-1024
+      // keys, so certificate_revoked, chain_too_long and weak_key have no row: Caddy cannot
+      // refuse them (README "How gateways refuse").
+      {"caddy", Reason::no_certificate, alert("bad_certificate"), alert("bad_certificate")},
+      {"caddy", Reason::unknown_ca, alert("bad_certificate"), alert("bad_certificate")},
+      {"caddy", Reason::certificate_expired, alert("bad_certificate"), alert("bad_certificate")},
+      {"caddy", Reason::certificate_not_yet_valid, alert("bad_certificate"), alert("bad_certificate")},
+      {"caddy", Reason::unsupported_certificate, alert("bad_certificate"), alert("bad_certificate")},
+      {"caddy", Reason::bad_certificate, alert("bad_certificate"), alert("bad_certificate")},
+      {"caddy", Reason::key_mismatch, alert("decrypt_error"), alert("decrypt_error")},
+      {"caddy", Reason::not_allowed, http(403), http(403)},
   };
   return rows;
 }
 
-}  // namespace
+// HAProxy 2.6 and Apache httpd 2.4 verify with OpenSSL and abort the handshake with the alert
+// its verifier maps the error to, like strict; they differ only where listed here.
+struct Difference {
+  std::string_view profile;
+  Reason reason;
+  std::optional<Row> row;  // nullopt: the gateway cannot refuse this reason at all
+};
 
-std::optional<WireForm> wire_form(const std::string& profile, Reason reason, TlsVersion version) {
+const std::vector<Difference>& differences() {
+  static const std::vector<Difference> diffs = {
+      // HAProxy 2.6 has no verify-depth setting: a chain deeper than verify_depth is accepted.
+      {"haproxy", Reason::chain_too_long, std::nullopt},
+      // Apache answers a chain deeper than SSLVerifyDepth with internal_error.
+      {"apache", Reason::chain_too_long,
+       Row{"apache", Reason::chain_too_long, alert("internal_error"), alert("internal_error")}},
+  };
+  return diffs;
+}
+
+// The strict rows under `profile`'s name, with its differences applied.
+std::optional<Row> like_strict(std::string_view profile, Reason reason) {
+  for (const auto& d : differences())
+    if (d.profile == profile && d.reason == reason) return d.row;
   for (const auto& r : table())
-    if (r.profile == profile && r.reason == reason)
-      return version == TlsVersion::tls1_2 ? r.tls12 : r.tls13;
+    if (r.profile == "strict" && r.reason == reason) return r;
   return std::nullopt;
 }
 
-std::vector<std::string> profile_names() { return {"strict", "nginx"}; }
+bool is_like_strict(std::string_view profile) { return profile == "haproxy" || profile == "apache"; }
+
+}  // namespace
+
+std::optional<WireForm> wire_form(const std::string& profile, Reason reason, TlsVersion version) {
+  std::optional<Row> row;
+  if (is_like_strict(profile)) {
+    row = like_strict(profile, reason);
+  } else {
+    for (const auto& r : table())
+      if (r.profile == profile && r.reason == reason) row = r;
+  }
+  if (!row) return std::nullopt;
+  return version == TlsVersion::tls1_2 ? row->tls12 : row->tls13;
+}
+
+std::vector<std::string> profile_names() { return {"strict", "nginx", "haproxy", "apache", "caddy"}; }
 
 }  // namespace mtls::cases

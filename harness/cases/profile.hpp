@@ -17,7 +17,8 @@ struct WireForm {
   std::optional<int> status;                     // http
 };
 
-// nullopt when the profile is unknown (the loader rejects unknown profiles).
+// nullopt when the profile is unknown (the loader rejects unknown profiles), or when that
+// gateway cannot refuse this reason at all (e.g. caddy: certificate_revoked, no CRL support).
 std::optional<WireForm> wire_form(const std::string& profile, scenario::Reason reason,
                                   scenario::TlsVersion version);
 

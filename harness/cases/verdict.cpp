@@ -166,6 +166,9 @@ Verdict judge(const Judged& w, const probe::Outcome& o) {
   v.expected_text = expected_text(w, want);
   const auto& e = w.c.expect;
   const std::string who = fmt::format("{} [TLS {}]", w.c.name, scenario::to_string(w.version));
+  // Names the gateway when it is not the generic strict one, so a CI log line says which
+  // gateway accepted what.
+  const std::string gateway = w.profile == "strict" ? "" : fmt::format(" ('{}' profile)", w.profile);
 
   if (v.observed == Observed::client_error || o.tcp == probe::TcpResult::not_attempted) {
     v.status = Status::error;
@@ -185,15 +188,17 @@ Verdict judge(const Judged& w, const probe::Outcome& o) {
     }
     if (!ok) {
       v.status = Status::fail;
-      v.message = fmt::format("{}: expected {}, got {} — the gateway refused {}", who,
-                              v.expected_text, v.observed_text, fault_phrase(w.c, w.fault));
+      v.message = fmt::format("{}: expected {}, got {} — the gateway refused {}{}", who,
+                              v.expected_text, v.observed_text, fault_phrase(w.c, w.fault),
+                              gateway);
     }
     return v;
   }
   if (v.observed == Observed::accepted) {
     v.status = Status::fail;
-    v.message = fmt::format("{}: expected {}, got {} — the gateway accepted {}", who,
-                            v.expected_text, v.observed_text, fault_phrase(w.c, w.fault));
+    v.message = fmt::format("{}: expected {}, got {} — the gateway accepted {}{}", who,
+                            v.expected_text, v.observed_text, fault_phrase(w.c, w.fault),
+                            gateway);
     return v;
   }
   if (!matches(want, v.observed, o)) {

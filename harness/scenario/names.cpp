@@ -33,6 +33,9 @@ constexpr NameEntry<TargetKind> kTargetKinds[] = {
     {TargetKind::embedded, "embedded"},
     {TargetKind::nginx, "nginx"},
     {TargetKind::external, "external"},
+    {TargetKind::haproxy, "haproxy"},
+    {TargetKind::apache, "apache"},
+    {TargetKind::caddy, "caddy"},
 };
 
 constexpr NameEntry<VerifyMode> kVerifyModes[] = {

@@ -1,5 +1,6 @@
 // [target] and [target.allow]: which gateway is tested and how it is configured to verify
 // clients. Keys that only one kind of target understands are errors on the others.
+#include <algorithm>
 #include <fmt/core.h>
 
 #include "scenario/sections.hpp"
@@ -14,15 +15,23 @@ constexpr std::string_view kKeys[] = {
 constexpr std::string_view kAllowKeys[] = {"common_names", "san_dns", "san_uri"};
 
 // Gateway profiles: how a target expresses canonical refusals on the wire.
-const std::vector<std::string> kProfiles = {"strict", "nginx"};
+const std::vector<std::string> kProfiles = {"strict", "nginx", "haproxy", "apache", "caddy"};
+
+// Gateways the harness launches from fixtures/<kind>/ templates.
+constexpr TargetKind kLaunched[] = {TargetKind::nginx, TargetKind::haproxy, TargetKind::apache,
+                                    TargetKind::caddy};
+bool launched(TargetKind k) {
+  return std::find(std::begin(kLaunched), std::end(kLaunched), k) != std::end(kLaunched);
+}
 
 struct KindOnly {
   std::string_view key;
   TargetKind kind;
+  bool any_launched = false;  // the key applies to every launched gateway, not only `kind`
 };
 constexpr KindOnly kKindOnly[] = {
-    {"template", TargetKind::nginx},  {"nginx_binary", TargetKind::nginx},
-    {"url", TargetKind::external},    {"server_name", TargetKind::external},
+    {"template", TargetKind::nginx, true}, {"nginx_binary", TargetKind::nginx},
+    {"url", TargetKind::external},         {"server_name", TargetKind::external},
     {"ca_file", TargetKind::external},
 };
 
@@ -76,10 +85,12 @@ void read_allow(Reader& r, const toml::table& t, AllowList& allow) {
 bool check_kind_only(Reader& r, const toml::table& t, TargetKind kind) {
   bool ok = true;
   for (const auto& k : kKindOnly) {
-    if (k.kind == kind || !t.contains(k.key)) continue;
+    if (k.kind == kind || (k.any_launched && launched(kind)) || !t.contains(k.key)) continue;
+    const std::string kinds = "\"" + to_string(k.kind) + "\"" +
+                              (k.any_launched ? " (or \"haproxy\", \"apache\", \"caddy\")" : "");
     r.error(Reader::at(t, k.key), join("target", k.key),
-            fmt::format("'{}' applies only to kind = \"{}\"; this target is \"{}\"", k.key,
-                        to_string(k.kind), to_string(kind)),
+            fmt::format("'{}' applies only to kind = {}; this target is \"{}\"", k.key, kinds,
+                        to_string(kind)),
             fmt::format("remove it, or set kind = \"{}\"", to_string(k.kind)));
     ok = false;
   }
@@ -124,7 +135,8 @@ void read(Reader& r, const toml::table& root, Scenario& s) {
   r.check_keys(t, "target", "[target]", kKeys);
 
   if (auto v = r.choice<TargetKind>(t, "kind", "target")) g.kind = *v;
-  g.profile = g.kind == TargetKind::nginx ? "nginx" : "strict";
+  // A launched gateway refuses its own way; its profile is named after it.
+  g.profile = launched(g.kind) ? to_string(g.kind) : "strict";
   if (auto v = r.one_of(t, "profile", "target", kProfiles)) {
     if (g.kind == TargetKind::embedded && *v != "strict")
       r.error(Reader::at(t, "profile"), "target.profile",
@@ -142,10 +154,10 @@ void read(Reader& r, const toml::table& root, Scenario& s) {
   read_allow(r, t, g.allow);
 
   if (!check_kind_only(r, t, g.kind)) return;
-  if (g.kind == TargetKind::nginx) {
+  if (launched(g.kind))
     if (auto v = r.string(t, "template", "target")) g.nginx_template = *v;
+  if (g.kind == TargetKind::nginx)
     if (auto v = r.string(t, "nginx_binary", "target")) g.nginx_binary = *v;
-  }
   if (g.kind == TargetKind::external) read_external(r, t, g);
 }
 

@@ -31,7 +31,8 @@ enum class Fault {
 
 enum class TlsVersion { tls1_2, tls1_3 };
 
-enum class TargetKind { embedded, nginx, external };
+// nginx, haproxy, apache (httpd), caddy: a real gateway the harness launches from a template.
+enum class TargetKind { embedded, nginx, external, haproxy, apache, caddy };
 
 // How the target asks for a client certificate (nginx's ssl_verify_client vocabulary).
 enum class VerifyMode { required, optional, optional_no_ca, off };
@@ -107,8 +108,9 @@ struct AllowList {
 
 struct Target {
   TargetKind kind = TargetKind::embedded;
-  // How the gateway expresses refusals: "strict" (alerts, the embedded target) or "nginx"
-  // (HTTP 400 after a completed handshake). Default follows `kind`; external: "strict".
+  // How the gateway expresses refusals: "strict" (alerts, the embedded target), "nginx"
+  // (HTTP 400 after a completed handshake), "haproxy", "apache", "caddy". Default follows
+  // `kind`; external: "strict".
   std::string profile = "strict";
   VerifyMode verify = VerifyMode::required;
   bool crl = true;
@@ -117,7 +119,7 @@ struct Target {
   std::vector<TlsVersion> tls_versions = {TlsVersion::tls1_2, TlsVersion::tls1_3};
   bool session_cache = true;
   bool session_tickets = true;
-  // nginx: which template under fixtures/nginx/ to render (e.g. "verify-on").
+  // Launched gateways: which template under fixtures/<kind>/ to render (e.g. "verify-on").
   std::string nginx_template = "verify-on";
   std::string nginx_binary = "nginx";
   // external: where the gateway listens, the name to send as SNI, the CA to trust.

@@ -3,14 +3,14 @@
 // passed in as one value, so a template stays a config a person can read and copy.
 #pragma once
 
-#include <functional>
-#include <map>
 #include <string>
 #include <string_view>
 
+#include "target/launch_template.hpp"
+
 namespace mtls::target::nginx {
 
-using Placeholders = std::map<std::string, std::string, std::less<>>;
+using Placeholders = launch::Placeholders;
 
 // Replaces every `{{name}}` in `text` with values[name], verbatim (values are not scanned
 // again). Throws TargetError naming `template_name`, the line and the placeholder when a

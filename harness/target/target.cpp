@@ -16,6 +16,9 @@ std::unique_ptr<RunningTarget> start(const scenario::Scenario& s, const pki::Fix
     case scenario::TargetKind::embedded: return start_embedded(s, f, opts);
     case scenario::TargetKind::nginx: return start_nginx(s, f, opts);
     case scenario::TargetKind::external: return connect_external(s, f);
+    case scenario::TargetKind::haproxy: return start_haproxy(s, f, opts);
+    case scenario::TargetKind::apache: return start_apache(s, f, opts);
+    case scenario::TargetKind::caddy: return start_caddy(s, f, opts);
   }
   throw TargetError("unknown target kind");
 }

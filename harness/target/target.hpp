@@ -56,6 +56,13 @@ std::unique_ptr<RunningTarget> start_embedded(const scenario::Scenario& s,
                                               const pki::Fixtures& f, const StartOptions& opts);
 std::unique_ptr<RunningTarget> start_nginx(const scenario::Scenario& s, const pki::Fixtures& f,
                                            const StartOptions& opts);
+// HAProxy, Apache httpd and Caddy launched from fixtures/<kind>/ templates (launch.hpp).
+std::unique_ptr<RunningTarget> start_haproxy(const scenario::Scenario& s, const pki::Fixtures& f,
+                                             const StartOptions& opts);
+std::unique_ptr<RunningTarget> start_apache(const scenario::Scenario& s, const pki::Fixtures& f,
+                                            const StartOptions& opts);
+std::unique_ptr<RunningTarget> start_caddy(const scenario::Scenario& s, const pki::Fixtures& f,
+                                           const StartOptions& opts);
 std::unique_ptr<RunningTarget> connect_external(const scenario::Scenario& s,
                                                 const pki::Fixtures& f);
 
