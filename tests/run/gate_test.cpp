@@ -21,6 +21,22 @@ const Row kRows[] = {
     {"nginx-optional-no-enforce.toml", 1,
      "missing [TLS 1.3]: expected reject at HTTP 400 (no_certificate), got HTTP 200 — the gateway "
      "accepted a client that sent no certificate"},
+    // Misconfigured HAProxy, Apache httpd and Caddy: the mismatch names the gateway and fault.
+    {"haproxy-no-crl.toml", 1,
+     "revoked [TLS 1.2]: expected reject at TLS alert certificate_revoked (certificate_revoked), "
+     "got HTTP 200 — the gateway accepted a revoked certificate ('haproxy' profile)"},
+    {"haproxy-optional-no-enforce.toml", 1,
+     "missing [TLS 1.3]: expected reject at TLS alert certificate_required (no_certificate), got "
+     "HTTP 200 — the gateway accepted a client that sent no certificate ('haproxy' profile)"},
+    {"apache-no-crl.toml", 1,
+     "revoked [TLS 1.3]: expected reject at TLS alert certificate_revoked (certificate_revoked), "
+     "got HTTP 200 — the gateway accepted a revoked certificate ('apache' profile)"},
+    {"apache-optional-no-enforce.toml", 1,
+     "missing [TLS 1.2]: expected reject at TLS alert handshake_failure (no_certificate), got "
+     "HTTP 200 — the gateway accepted a client that sent no certificate ('apache' profile)"},
+    {"caddy-optional-no-enforce.toml", 1,
+     "missing [TLS 1.2]: expected reject at TLS alert bad_certificate (no_certificate), got "
+     "HTTP 200 — the gateway accepted a client that sent no certificate ('caddy' profile)"},
     {"unreachable.toml", 3, "TCP refused"},
     {"broken-two-errors.toml", 2, "broken-two-errors.toml: 2 errors; nothing was run"},
 };
