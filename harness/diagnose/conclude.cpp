@@ -308,6 +308,11 @@ void conclude(Diagnosis& d) {
       d.notes.push_back("also: " + f->cause);
     }
   }
+  if (std::any_of(d.attempts.begin(), d.attempts.end(), [](const Attempt& a) {
+        return a.unverified_answer == Answer::accepted;
+      }))
+    d.notes.push_back("without verifying the server, the gateway accepted the certificate: only "
+                      "the client's trust in the server is missing");
   if (!primary) {
     d.cause = "Refused: " + to_string(d.attempts.front().server_answer()) + " (" +
               d.attempts.front().server_view().curl_error + ").";
