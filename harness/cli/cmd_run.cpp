@@ -2,6 +2,7 @@
 #include <CLI/CLI.hpp>
 #include <chrono>
 #include <fmt/core.h>
+#include <fmt/format.h>
 #include <fnmatch.h>
 #include <iostream>
 #include <openssl/crypto.h>
@@ -13,6 +14,7 @@
 #include "cli/load_or_exit.hpp"
 #include "common/process.hpp"
 #include "common/signals.hpp"
+#include "load/engine.hpp"
 #include "pki/fixtures.hpp"
 #include "probe/probe.hpp"
 #include "report/report.hpp"
@@ -30,6 +32,8 @@ struct RunArgs {
   std::vector<std::string> tls;
   std::vector<std::string> only;  // case name globs
   bool no_color = false;
+  bool skip_load = false;
+  bool skip_cases = false;
 };
 
 // Narrow the scenario to what the command line asks for; a bad value is a usage error.
@@ -37,13 +41,15 @@ bool apply_overrides(scenario::Scenario& s, const RunArgs& a) {
   if (!a.target_kind.empty()) {
     auto k = scenario::parse_name<scenario::TargetKind>(a.target_kind);
     if (!k) {
-      std::cerr << "--target: '" << a.target_kind << "' is not one of embedded, nginx, external\n";
+      std::cerr << "--target: '" << a.target_kind << "' is not one of "
+                << fmt::format("{}", fmt::join(scenario::all_names<scenario::TargetKind>(), ", "))
+                << "\n";
       return false;
     }
-    if (*k == scenario::TargetKind::nginx && s.target.kind != scenario::TargetKind::nginx &&
-        s.target.profile == "strict")
-      s.target.profile = "nginx";
+    // A launched gateway refuses its own way: read the cases with its profile, as the
+    // loader does when the scenario names that kind.
     if (*k == scenario::TargetKind::embedded) s.target.profile = "strict";
+    else if (*k != scenario::TargetKind::external) s.target.profile = scenario::to_string(*k);
     s.target.kind = *k;
   }
   if (!a.tls.empty()) {
@@ -89,6 +95,25 @@ void progress(const cases::CaseResult& r, std::size_t done, std::size_t total, b
             << std::flush;
 }
 
+std::vector<load::PhaseResult> run_load(const scenario::Scenario& s, const pki::Fixtures& f,
+                                         const target::RunningTarget& tgt,
+                                         const std::atomic<bool>& stop) {
+  std::vector<load::PhaseResult> out;
+  for (const auto& phase : s.load) {
+    if (stop.load()) break;
+    load::PhaseOptions o;
+    o.target_pid = tgt.pid();
+    o.target_in_process = s.target.kind == scenario::TargetKind::embedded;
+    o.stop = &stop;
+    std::cerr << fmt::format("load phase '{}': {} for {} s\n", phase.name,
+                             phase.rate > 0 ? fmt::format("{} connections/s", phase.rate)
+                                            : fmt::format("{} connections", phase.connections),
+                             phase.duration_s);
+    out.push_back(load::run_phase(phase, s, f, tgt.endpoint(), o));
+  }
+  return out;
+}
+
 int run(const RunArgs& a) {
   const auto& stop = common::install_stop_handlers();
   auto loaded = load_or_report(a.file);
@@ -131,8 +156,9 @@ int run(const RunArgs& a) {
   ropts.profile = s.target.profile;
   ropts.stop = &stop;
   ropts.on_result = [&](const cases::CaseResult& r) { progress(r, ++done, total, tty); };
-  rep.cases = cases::run_cases(s, fixtures, tgt->endpoint(), ropts);
+  if (!a.skip_cases) rep.cases = cases::run_cases(s, fixtures, tgt->endpoint(), ropts);
   if (tty) std::cerr << "\r\033[K";
+  if (!a.skip_load) rep.phases = run_load(s, fixtures, *tgt, stop);
 
   pid_t tpid = tgt->pid();
   int tstatus = 0;
@@ -142,9 +168,15 @@ int run(const RunArgs& a) {
   }
   if (stop.load()) {
     m.partial = true;
-    m.partial_reason = fmt::format("stopped by signal {} after {} of {} probes",
-                                   common::stop_signal(), rep.cases.size(), total);
+    m.partial_reason = fmt::format("stopped by signal {} after {} of {} probes and {} of {} load phases",
+                                   common::stop_signal(), rep.cases.size(), total,
+                                   rep.phases.size(), s.load.size());
   }
+  for (const auto& p : rep.phases)
+    if (p.partial && !m.partial) {
+      m.partial = true;
+      m.partial_reason = "load phase '" + p.name + "' stopped early: " + p.stop_reason;
+    }
   m.target_log = tgt->log_since_start();
   tgt->stop();
   m.finished_at = report::now_iso8601();
@@ -175,6 +207,8 @@ void add_run(CLI::App& app, int& exit_code) {
   cmd->add_option("--tls", a->tls, "Only these TLS versions (1.2, 1.3)");
   cmd->add_option("--case", a->only, "Only cases whose name matches this glob (repeatable)");
   cmd->add_flag("--no-color", a->no_color, "No colours even on a terminal");
+  cmd->add_flag("--skip-load", a->skip_load, "Run the cases only, not the [[load]] phases");
+  cmd->add_flag("--skip-cases", a->skip_cases, "Run the [[load]] phases only");
   cmd->callback([a, &exit_code] { exit_code = run(*a); });
 }
 

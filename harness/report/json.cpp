@@ -33,6 +33,12 @@ json outcome_json(const probe::Outcome& o) {
   };
 }
 
+json load_json(const Report& r) {
+  json phases = json::array();
+  for (const auto& p : r.phases) phases.push_back(load::to_json(p));
+  return phases;
+}
+
 }  // namespace
 
 std::string to_json(const Report& r) {
@@ -76,8 +82,10 @@ std::string to_json(const Report& r) {
         {"failed", s.failed},
         {"errors", s.errors},
         {"skipped", s.skipped},
+        {"gates_failed", r.gates_failed()},
         {"exit_code", r.exit_code()}}},
       {"cases", cases},
+      {"load", load_json(r)},
   };
   return doc.dump(2) + "\n";
 }

@@ -1,3 +1,4 @@
+#include <algorithm>
 #include <fmt/core.h>
 
 #include "report/report.hpp"
@@ -27,7 +28,13 @@ std::string xml_escape(const std::string& in) {
 }  // namespace
 
 std::string to_junit(const Report& r) {
-  const auto s = r.summary();
+  auto s = r.summary();
+  // Gates are test cases too: a violated gate fails the job like a mismatch does.
+  for (const auto& p : r.phases) {
+    s.total += static_cast<int>(p.gates.size());
+    s.failed += static_cast<int>(std::count_if(p.gates.begin(), p.gates.end(),
+                                               [](const auto& g) { return !g.pass; }));
+  }
   std::string out = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n";
   out += fmt::format(
       "<testsuites name=\"mtls-harness\" tests=\"{}\" failures=\"{}\" errors=\"{}\" "
@@ -65,6 +72,17 @@ std::string to_junit(const Report& r) {
         break;
     }
     out += "</testcase>\n";
+  }
+  for (const auto& p : r.phases) {
+    for (const auto& g : p.gates) {
+      out += fmt::format("    <testcase classname=\"{}.load.{}\" name=\"{}\" time=\"{:.3f}\">",
+                         xml_escape(r.meta.scenario_name), xml_escape(p.name), xml_escape(g.name),
+                         p.measured_s);
+      if (!g.pass)
+        out += fmt::format("\n      <failure message=\"{}\" type=\"gate\">{}</failure>\n    ",
+                           xml_escape(p.name + ": " + g.text), xml_escape(load::gate_line(p)));
+      out += "</testcase>\n";
+    }
   }
   if (r.meta.partial)
     out += fmt::format("    <system-err>run stopped early: {}</system-err>\n",

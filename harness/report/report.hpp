@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "cases/runner.hpp"
+#include "load/engine.hpp"
 
 namespace mtls::report {
 
@@ -38,8 +39,10 @@ struct Summary {
 struct Report {
   Meta meta;
   std::vector<cases::CaseResult> cases;
-  Summary summary() const;
-  // 0 all expectations hold, 1 some do not (or partial), 3 target unreachable.
+  std::vector<load::PhaseResult> phases;  // [[load]] phases, in scenario order
+  Summary summary() const;  // of the cases
+  int gates_failed() const;
+  // 0 all expectations and gates hold, 1 some do not (or partial), 3 target unreachable.
   int exit_code() const;
 };
 

@@ -23,6 +23,13 @@ Summary Report::summary() const {
   return s;
 }
 
+int Report::gates_failed() const {
+  int n = 0;
+  for (const auto& p : phases)
+    for (const auto& g : p.gates) n += g.pass ? 0 : 1;
+  return n;
+}
+
 int Report::exit_code() const {
   auto s = summary();
   int ran = s.total - s.skipped;
@@ -30,7 +37,7 @@ int Report::exit_code() const {
   for (const auto& c : cases)
     if (c.verdict.observed == cases::Observed::tcp_failure) ++unreachable;
   if (ran > 0 && unreachable == ran) return 3;
-  if (s.failed > 0 || s.errors > 0 || meta.partial) return 1;
+  if (s.failed > 0 || s.errors > 0 || gates_failed() > 0 || meta.partial) return 1;
   return 0;
 }
 

@@ -29,10 +29,21 @@ void print_table(const Report& r, std::ostream& out, bool color) {
   for (const auto& c : r.cases)
     if (c.verdict.status == cases::Status::fail || c.verdict.status == cases::Status::error)
       out << paint(c.verdict.status, "MISMATCH") << " " << c.verdict.message << "\n";
+  for (const auto& p : r.phases) {
+    out << "\n";
+    load::print_summary(out, p);
+    for (const auto& g : p.gates)
+      out << (g.pass ? "gate" : paint(cases::Status::fail, "GATE FAILED")) << " " << p.name << ": "
+          << g.text << "\n";
+  }
   const auto s = r.summary();
   out << fmt::format("{}: {} passed, {} failed, {} errors, {} skipped of {} in {:.0f} ms{}\n",
                      r.meta.scenario_name, s.passed, s.failed, s.errors, s.skipped, s.total,
                      r.meta.duration_ms, r.meta.partial ? " — PARTIAL: " + r.meta.partial_reason : "");
+  if (!r.phases.empty())
+    out << fmt::format("{}: {} load phase{}, {} gate{} failed\n", r.meta.scenario_name,
+                       r.phases.size(), r.phases.size() == 1 ? "" : "s", r.gates_failed(),
+                       r.gates_failed() == 1 ? "" : "s");
 }
 
 }  // namespace mtls::report

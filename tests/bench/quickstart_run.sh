@@ -11,12 +11,12 @@ bin=$build/harness/cli/mtls-harness
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 cd "$work"
-"$bin" run "$root/scenarios/quickstart.toml" --no-color >/dev/null  # warm-up: generates the PKI
+"$bin" run "$root/scenarios/quickstart.toml" --skip-load --no-color >/dev/null  # warm-up: generates the PKI
 walls=()
 probes=()
 for _ in $(seq "$runs"); do
   start=$(date +%s%N)
-  "$bin" run "$root/scenarios/quickstart.toml" --no-color >/dev/null
+  "$bin" run "$root/scenarios/quickstart.toml" --skip-load --no-color >/dev/null
   end=$(date +%s%N)
   walls+=($(( (end - start) / 1000000 )))
   probes+=("$(python3 -c 'import json,sys; print(round(json.load(open(sys.argv[1]))["meta"]["duration_ms"]))' reports/quickstart/report.json)")
