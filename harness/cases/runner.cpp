@@ -19,13 +19,7 @@ probe::Request request_for(const scenario::Case& c, const pki::Fixtures& f,
   if (c.identity != "none") {
     const auto* files = f.find(c.identity);
     if (!files) throw std::runtime_error("case " + c.name + ": no fixture files for identity " + c.identity);
-    tlsclient::ClientCredentials cred;
-    cred.cert = files->cert;
-    cred.chain = files->chain;
-    cred.key = files->key;
-    cred.allow_weak_key = files->fault == scenario::Fault::weak_key;
-    cred.allow_key_mismatch = files->fault == scenario::Fault::key_mismatch;
-    r.client = cred;
+    r.client = tlsclient::credentials_for(*files);
   }
   return r;
 }

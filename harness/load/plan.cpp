@@ -44,13 +44,7 @@ PlannedIdentity resolve_identity(const scenario::LoadPhase& p, const std::string
   if (name == "none") return out;
   const auto* files = f.find(name);
   if (!files) bad(p, "identity '" + name + "' has no fixture files (is it declared in [[identity]]?)");
-  tlsclient::ClientCredentials c;
-  c.cert = files->cert;
-  c.chain = files->chain;
-  c.key = files->key;
-  c.allow_weak_key = files->fault == scenario::Fault::weak_key;
-  c.allow_key_mismatch = files->fault == scenario::Fault::key_mismatch;
-  out.credentials = c;
+  out.credentials = tlsclient::credentials_for(*files);
   out.subject = files->subject;
   return out;
 }

@@ -2,6 +2,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "common/digest.hpp"
 #include "common/files.hpp"
 #include "common/openssl_error.hpp"
 #include "pki/certs.hpp"
@@ -16,16 +17,6 @@ namespace fs = std::filesystem;
 
 // Bump when the generator changes what a CA looks like, so old CAs are not reused.
 constexpr int kCaFormat = 1;
-
-std::string to_hex(const unsigned char* p, unsigned n) {
-  static constexpr char kDigits[] = "0123456789abcdef";
-  std::string out;
-  for (unsigned i = 0; i < n; ++i) {
-    out += kDigits[p[i] >> 4];
-    out += kDigits[p[i] & 0xf];
-  }
-  return out;
-}
 
 std::string ca_common_name(const scenario::Pki& pki, const std::string& id) {
   if (id == "root") return pki.organization + " Root CA";
@@ -117,12 +108,7 @@ std::string pki_hash(const scenario::Pki& pki) {
       {"ca_validity_days", pki.ca_validity_days},
       {"verify_depth", pki.verify_depth},
   };
-  const std::string text = canonical.dump();
-  unsigned char md[EVP_MAX_MD_SIZE];
-  unsigned int len = 0;
-  if (!EVP_Digest(text.data(), text.size(), md, &len, EVP_sha256(), nullptr))
-    common::throw_openssl("cannot hash the [pki] settings");
-  return to_hex(md, len);
+  return common::sha256_hex(canonical.dump());
 }
 
 int too_deep_sub_cas(int verify_depth) { return verify_depth; }

@@ -1,8 +1,8 @@
 #include "pki/reuse.hpp"
 
 #include <nlohmann/json.hpp>
-#include <openssl/evp.h>
 
+#include "common/digest.hpp"
 #include "common/files.hpp"
 #include "common/openssl_error.hpp"
 #include "pki/write.hpp"
@@ -17,20 +17,6 @@ using nlohmann::json;
 constexpr int kStateFormat = 1;
 
 fs::path state_file(const fs::path& dir) { return dir / "fixtures.state.json"; }
-
-std::string sha256_hex(const std::string& text) {
-  unsigned char md[EVP_MAX_MD_SIZE];
-  unsigned int len = 0;
-  if (!EVP_Digest(text.data(), text.size(), md, &len, EVP_sha256(), nullptr))
-    common::throw_openssl("cannot hash the fixture settings");
-  static const char* hex = "0123456789abcdef";
-  std::string out;
-  for (unsigned int i = 0; i < len; ++i) {
-    out += hex[md[i] >> 4];
-    out += hex[md[i] & 15];
-  }
-  return out;
-}
 
 std::string file_bytes_or_empty(const fs::path& p) {
   if (p.empty()) return {};
@@ -109,7 +95,7 @@ std::string fixture_hash(const scenario::Scenario& s) {
                    {"nb", i.not_before_days},
                    {"na", i.not_after_days},
                    {"cert", file_bytes_or_empty(i.cert_file)},
-                   {"key", sha256_hex(file_bytes_or_empty(i.key_file))},
+                   {"key", common::sha256_hex(file_bytes_or_empty(i.key_file))},
                    {"chain", file_bytes_or_empty(i.chain_file)}});
   }
   const json canonical = {
@@ -122,10 +108,10 @@ std::string fixture_hash(const scenario::Scenario& s) {
         {"server_dns", p.server_dns},
         {"server_ips", p.server_ips},
         {"verify_depth", p.verify_depth},
-        {"p12_password", sha256_hex(p.p12_password)}}},
+        {"p12_password", common::sha256_hex(p.p12_password)}}},
       {"identities", ids},
   };
-  return sha256_hex(canonical.dump());
+  return common::sha256_hex(canonical.dump());
 }
 
 std::optional<Fixtures> load_state(const fs::path& dir, const std::string& hash, std::time_t now) {

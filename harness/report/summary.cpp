@@ -2,8 +2,8 @@
 #include <ctime>
 #include <fstream>
 #include <iterator>
-#include <openssl/evp.h>
 
+#include "common/digest.hpp"
 #include "common/files.hpp"
 #include "report/report.hpp"
 
@@ -52,17 +52,7 @@ std::string now_iso8601() {
 }
 
 std::string sha256_file_hex(const std::filesystem::path& file) {
-  std::string bytes = common::read_file(file);
-  unsigned char md[EVP_MAX_MD_SIZE];
-  unsigned int len = 0;
-  EVP_Digest(bytes.data(), bytes.size(), md, &len, EVP_sha256(), nullptr);
-  static const char* hex = "0123456789abcdef";
-  std::string out;
-  for (unsigned int i = 0; i < len; ++i) {
-    out += hex[md[i] >> 4];
-    out += hex[md[i] & 15];
-  }
-  return out;
+  return common::sha256_hex(common::read_file(file));
 }
 
 }  // namespace mtls::report

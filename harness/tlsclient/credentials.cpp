@@ -85,6 +85,16 @@ Owned<EVP_PKEY> graft_public_part(EVP_PKEY* other, X509* cert) {
 
 }  // namespace
 
+ClientCredentials credentials_for(const pki::IdentityFiles& files) {
+  ClientCredentials c;
+  c.cert = files.cert;
+  c.chain = files.chain;
+  c.key = files.key;
+  c.allow_weak_key = files.fault == scenario::Fault::weak_key;
+  c.allow_key_mismatch = files.fault == scenario::Fault::key_mismatch;
+  return c;
+}
+
 void use_credentials(SSL_CTX* ctx, const ClientCredentials& c) {
   // Before loading: at the default level 2 OpenSSL refuses an RSA-1024 certificate outright.
   if (c.allow_weak_key) SSL_CTX_set_security_level(ctx, 0);

@@ -7,6 +7,8 @@
 #include <filesystem>
 #include <string>
 
+#include "pki/fixtures.hpp"
+
 typedef struct ssl_ctx_st SSL_CTX;
 
 namespace mtls::tlsclient {
@@ -18,6 +20,9 @@ struct ClientCredentials {
   bool allow_weak_key = false;      // lower the security level so RSA-1024 loads
   bool allow_key_mismatch = false;  // sign with `key` even though it is not cert's key
 };
+
+// The credentials of a fixture identity: faulty ones are allowed to be what they are.
+ClientCredentials credentials_for(const pki::IdentityFiles& files);
 
 // Loads cert, chain and key into ctx. Throws std::runtime_error naming the file and the
 // OpenSSL error on failure (e.g. key does not match and allow_key_mismatch is false).

@@ -34,13 +34,7 @@ ClientRun as(const std::string& name, scenario::TlsVersion v) {
   if (name == "none") return run;
   const pki::IdentityFiles* id = fixtures().find(name);
   if (id == nullptr) throw std::runtime_error("no identity '" + name + "' in the test fixtures");
-  tlsclient::ClientCredentials c;
-  c.cert = id->cert;
-  c.chain = id->chain;
-  c.key = id->key;
-  c.allow_weak_key = id->fault == scenario::Fault::weak_key;
-  c.allow_key_mismatch = !id->key_matches_cert;
-  run.credentials = c;
+  run.credentials = tlsclient::credentials_for(*id);
   return run;
 }
 
