@@ -4,6 +4,7 @@
 #include <iostream>
 
 #include "cli/commands.hpp"
+#include "common/resources.hpp"
 #include "repro/catalogue.hpp"
 #include "repro/render.hpp"
 #include "repro/reproduce.hpp"
@@ -19,7 +20,7 @@ struct ReproArgs {
   std::string target;  // embedded | nginx | https://...
   std::string cacert;  // with a URL target
   std::string tls;
-  std::string scenarios = "scenarios/repro";
+  std::string scenarios;  // empty: the shipped scenarios/repro, found like the templates
   std::string fixtures = "fixtures";
   std::string work = "reports/repro";
   bool no_s_client = false;
@@ -37,6 +38,17 @@ int run(const ReproArgs& a) {
   }
   repro::Options o;
   o.scenarios_dir = a.scenarios;
+  if (o.scenarios_dir.empty()) {
+    std::vector<std::filesystem::path> tried;
+    o.scenarios_dir = common::find_resource_dir("scenarios/repro", std::string(entry->scenario), &tried);
+    if (o.scenarios_dir.empty()) {
+      std::cerr << "repro: cannot find scenarios/repro/" << entry->scenario
+                << " (run from the repository, set MTLS_SOURCE_ROOT, or pass --scenarios); tried:";
+      for (const auto& t : tried) std::cerr << "\n  " << t.string();
+      std::cerr << "\n";
+      return kBadInput;
+    }
+  }
   o.fixtures_root = a.fixtures;
   o.work_dir = a.work;
   o.s_client = !a.no_s_client;
@@ -81,7 +93,7 @@ void add_repro(CLI::App& app, int& exit_code) {
                   "entry's scenario)");
   cmd->add_option("--cacert", a->cacert, "With an https:// target: the CA of its server certificate");
   cmd->add_option("--tls", a->tls, "Only this TLS version (1.2, 1.3)");
-  cmd->add_option("--scenarios", a->scenarios, "Directory of the repro scenarios")->capture_default_str();
+  cmd->add_option("--scenarios", a->scenarios, "Directory of the repro scenarios (default: the shipped scenarios/repro)");
   cmd->add_option("--fixtures", a->fixtures, "Root directory for generated fixtures")->capture_default_str();
   cmd->add_option("--work", a->work, "Where target runtime files and s_client output go")->capture_default_str();
   cmd->add_flag("--no-s-client", a->no_s_client, "Do not run openssl s_client");

@@ -6,6 +6,7 @@
 #include <fmt/format.h>
 
 #include "common/files.hpp"
+#include "common/resources.hpp"
 #include "target/target.hpp"
 
 namespace mtls::target::launch {
@@ -61,15 +62,18 @@ std::string render(std::string_view text, std::string_view label, const Placehol
 fs::path find_templates_dir(const std::string& gateway, const scenario::Scenario& s) {
   const std::string var = env_name(gateway);
   std::vector<fs::path> tried;
-  if (const char* d = std::getenv(var.c_str())) tried.emplace_back(d);
-  if (const char* root = std::getenv("MTLS_SOURCE_ROOT"))
-    tried.push_back(fs::path(root) / "fixtures" / gateway);
-  tried.push_back(fs::path("fixtures") / gateway);
-  if (!s.file.empty())
-    tried.push_back(fs::absolute(s.file).parent_path().parent_path() / "fixtures" / gateway);
   std::error_code ec;
-  for (const auto& d : tried)
-    if (fs::is_directory(d, ec) && fs::exists(d / "README.md", ec)) return fs::absolute(d);
+  if (const char* d = std::getenv(var.c_str())) {
+    tried.emplace_back(d);
+    if (fs::is_directory(d, ec) && fs::exists(fs::path(d) / "README.md", ec)) return fs::absolute(d);
+  }
+  if (auto d = common::find_resource_dir(fs::path("fixtures") / gateway, "README.md", &tried); !d.empty())
+    return d;
+  if (!s.file.empty()) {
+    auto beside = fs::absolute(s.file).parent_path().parent_path() / "fixtures" / gateway;
+    tried.push_back(beside);
+    if (fs::is_directory(beside, ec) && fs::exists(beside / "README.md", ec)) return beside;
+  }
   std::string list;
   for (const auto& d : tried) list += "\n  " + fs::absolute(d).string();
   throw TargetError(fmt::format("{} templates not found (set {} to the repository's "

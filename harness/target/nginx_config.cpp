@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include "common/files.hpp"
+#include "target/launch_template.hpp"
 #include "target/target.hpp"
 
 namespace mtls::target::nginx {
@@ -69,19 +70,8 @@ void check_allow_list(const scenario::Target& t) {
 }  // namespace
 
 fs::path find_templates_dir(const scenario::Scenario& s) {
-  std::vector<fs::path> tried;
-  if (const char* d = std::getenv("MTLS_NGINX_TEMPLATES")) tried.emplace_back(d);
-  if (const char* root = std::getenv("MTLS_SOURCE_ROOT"))
-    tried.push_back(fs::path(root) / "fixtures" / "nginx");
-  tried.push_back(fs::path("fixtures") / "nginx");
-  if (!s.file.empty())
-    tried.push_back(fs::absolute(s.file).parent_path().parent_path() / "fixtures" / "nginx");
-  for (const auto& d : tried)
-    if (fs::is_directory(d / "include")) return fs::absolute(d);
-  std::string list;
-  for (const auto& d : tried) list += "\n  " + fs::absolute(d).string();
-  throw TargetError("nginx templates not found (set MTLS_NGINX_TEMPLATES to the repository's "
-                    "fixtures/nginx); tried:" + list);
+  // Same search as every launched gateway (MTLS_NGINX_TEMPLATES, then the shipped files).
+  return launch::find_templates_dir("nginx", s);
 }
 
 std::vector<std::string> template_names(const fs::path& dir) {
