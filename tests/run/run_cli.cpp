@@ -15,7 +15,7 @@ std::filesystem::path scratch(const std::string& name) {
   return dir;
 }
 
-CliResult run_harness(const std::vector<std::string>& args, const std::filesystem::path& workdir) {
+pid_t start_harness(const std::vector<std::string>& args, const std::filesystem::path& workdir) {
   common::SpawnOptions opts;
   opts.argv.push_back(harness_bin().string());
   opts.argv.insert(opts.argv.end(), args.begin(), args.end());
@@ -24,16 +24,23 @@ CliResult run_harness(const std::vector<std::string>& args, const std::filesyste
   opts.stdout_file = log;
   opts.stderr_file = log;
   opts.workdir = workdir;
-  pid_t pid = common::spawn(opts);
+  return common::spawn(opts);
+}
+
+CliResult wait_harness(pid_t pid, const std::filesystem::path& workdir) {
   int status = 0;
   ::waitpid(pid, &status, 0);
   CliResult r;
   r.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
-  std::ifstream in(log);
+  std::ifstream in(workdir / "harness-output.txt");
   std::stringstream ss;
   ss << in.rdbuf();
   r.output = ss.str();
   return r;
+}
+
+CliResult run_harness(const std::vector<std::string>& args, const std::filesystem::path& workdir) {
+  return wait_harness(start_harness(args, workdir), workdir);
 }
 
 }  // namespace mtls::test

@@ -4,6 +4,7 @@
 #include <cstdlib>
 #include <filesystem>
 #include <string>
+#include <sys/types.h>
 #include <vector>
 
 namespace mtls::test {
@@ -22,5 +23,10 @@ std::filesystem::path scratch(const std::string& name);
 
 // Runs `mtls-harness args...` from `workdir`; arguments are passed without a shell.
 CliResult run_harness(const std::vector<std::string>& args, const std::filesystem::path& workdir);
+
+// The same, started in the background: stdout and stderr go to workdir/harness-output.txt.
+pid_t start_harness(const std::vector<std::string>& args, const std::filesystem::path& workdir);
+// Waits for a started harness; reads its output.
+CliResult wait_harness(pid_t pid, const std::filesystem::path& workdir);
 
 }  // namespace mtls::test
