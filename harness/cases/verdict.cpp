@@ -3,6 +3,7 @@
 #include <fmt/core.h>
 
 #include "cases/profile.hpp"
+#include "probe/failure.hpp"
 
 namespace mtls::cases {
 namespace {
@@ -96,7 +97,9 @@ std::string expected_text(const Judged& w, const Wanted& want) {
 }
 
 bool matches(const Wanted& want, Observed obs, const probe::Outcome& o) {
-  if (obs == Observed::accepted || obs == Observed::client_error) return false;
+  if (obs == Observed::accepted || obs == Observed::client_error ||
+      obs == Observed::target_misbehaved)
+    return false;
   switch (want.layer) {
     case Layer::any: break;
     case Layer::tcp:
@@ -127,6 +130,13 @@ Observed classify(const probe::Outcome& o) {
   if (o.tcp == TcpResult::refused || o.tcp == TcpResult::timeout ||
       o.tcp == TcpResult::unreachable || o.tcp == TcpResult::not_attempted)
     return Observed::tcp_failure;
+  switch (probe::classify_failure(o).kind) {
+    case probe::Failure::not_tls:
+    case probe::Failure::handshake_timeout:
+    case probe::Failure::response_timeout:
+    case probe::Failure::header_too_large: return Observed::target_misbehaved;
+    default: break;
+  }
   if (o.server_alert()) return Observed::refused_tls;
   if (o.http_status >= 400) return Observed::refused_http;
   if (o.http_status >= 200) return Observed::accepted;
@@ -138,6 +148,7 @@ Observed classify(const probe::Outcome& o) {
 }
 
 std::string describe(const probe::Outcome& o) {
+  const auto failure = probe::classify_failure(o);
   switch (classify(o)) {
     case Observed::accepted: return fmt::format("HTTP {}", o.http_status);
     case Observed::refused_http: {
@@ -149,7 +160,11 @@ std::string describe(const probe::Outcome& o) {
       if (const auto* a = o.server_alert())
         return fmt::format("TLS alert {} ({} handshake)", a->name,
                            a->during_handshake ? "during" : "after");
+      if (failure.kind != probe::Failure::none)
+        return fmt::format("{} (curl {}: {})", failure.text, o.curl_code, o.curl_error);
       return fmt::format("TLS closed without alert (curl {}: {})", o.curl_code, o.curl_error);
+    case Observed::target_misbehaved:
+      return fmt::format("{} (curl {}: {})", failure.text, o.curl_code, o.curl_error);
     case Observed::tcp_failure:
       return fmt::format("TCP {} (curl {}: {})", probe::to_string(o.tcp), o.curl_code, o.curl_error);
     case Observed::client_error:
@@ -170,6 +185,12 @@ Verdict judge(const Judged& w, const probe::Outcome& o) {
   // gateway accepted what.
   const std::string gateway = w.profile == "strict" ? "" : fmt::format(" ('{}' profile)", w.profile);
 
+  if (v.observed == Observed::target_misbehaved) {
+    v.status = Status::error;
+    v.message = fmt::format("{}: expected {}, but the target misbehaved: {}", who,
+                            v.expected_text, v.observed_text);
+    return v;
+  }
   if (v.observed == Observed::client_error || o.tcp == probe::TcpResult::not_attempted) {
     v.status = Status::error;
     v.message = fmt::format("{}: expected {}, but the probe itself failed: {}", who,
@@ -234,6 +255,7 @@ std::string to_string(Observed o) {
     case Observed::refused_http: return "refused_http";
     case Observed::tcp_failure: return "tcp_failure";
     case Observed::client_error: return "client_error";
+    case Observed::target_misbehaved: return "target_misbehaved";
   }
   return "?";
 }

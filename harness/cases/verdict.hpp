@@ -15,6 +15,9 @@ enum class Observed {
   refused_http,  // HTTP 4xx/5xx after a completed handshake
   tcp_failure,   // no TCP connection: refused, timeout, unreachable
   client_error,  // the client gave up on its own (e.g. it does not trust the server)
+  // The target broke the protocol or ran out of time: no TLS on the port, a handshake or
+  // response timeout, an oversized response header (probe::classify_failure). Never a pass.
+  target_misbehaved,
 };
 
 enum class Status { pass, fail, error, skipped };

@@ -6,6 +6,7 @@
 #include <functional>
 
 #include "diagnose/diagnose.hpp"
+#include "probe/failure.hpp"
 #include "scenario/names.hpp"
 
 namespace mtls::diagnose {
@@ -187,6 +188,32 @@ std::optional<Finding> not_under_advertised(const Diagnosis& d) {
                              "bundle include '{}'.", listed, m.stuck_at)};
 }
 
+// The gateway is not (or not only) refusing: it speaks no TLS, stalls or floods. Nothing can
+// be learned about the certificate until that is fixed, so this explains before anything else.
+std::optional<Finding> gateway_misbehaves(const Diagnosis& d) {
+  for (const auto& a : d.attempts) {
+    const auto f = probe::classify_failure(a.outcome);
+    const std::string said = fmt::format("The gateway misbehaved (TLS {}): {}.",
+                                         scenario::to_string(a.version), f.text);
+    switch (f.kind) {
+      case probe::Failure::not_tls:
+        return Finding{said, "Point --url at the gateway's TLS port, or enable TLS on this "
+                             "listener."};
+      case probe::Failure::handshake_timeout:
+      case probe::Failure::response_timeout:
+        return Finding{said, "The gateway took the TCP connection but did not finish in time: "
+                             "check whether it is overloaded or stuck, and whether something in "
+                             "between (a load balancer, a firewall) holds the connection; "
+                             "--timeout-ms raises the wait."};
+      case probe::Failure::header_too_large:
+        return Finding{said, "Check the gateway and its backend for a header that grows without "
+                             "bound (a redirect or cookie loop)."};
+      default: break;
+    }
+  }
+  return std::nullopt;
+}
+
 std::optional<Finding> from_alert(const Diagnosis& d) {
   const auto* al = server_alert(d);
   if (!al) return std::nullopt;
@@ -282,8 +309,14 @@ void conclude(Diagnosis& d) {
     explain_accepted(d);
     return;
   }
-  d.verdict = "refused";
   d.exit_code = 1;
+  if (auto f = gateway_misbehaves(d)) {
+    d.verdict = "gateway misbehaved";
+    d.cause = f->cause;
+    d.fix = f->fix;
+    return;
+  }
+  d.verdict = "refused";
   // `local`: a fact about the client's own files, true whatever the server said; the other
   // rules read the server's answer and only make sense as the first explanation.
   struct Rule {

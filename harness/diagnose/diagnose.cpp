@@ -1,4 +1,5 @@
 #include "diagnose/diagnose.hpp"
+#include "probe/failure.hpp"
 
 #include "probe/probe.hpp"
 #include "repro/target_url.hpp"
@@ -31,6 +32,13 @@ probe::Request request_for(const Options& o, const target::Endpoint& ep, const C
 Answer classify(const probe::Outcome& o) {
   if (o.tcp == probe::TcpResult::not_attempted) return Answer::not_presented;
   if (o.tcp != probe::TcpResult::connected) return Answer::unreachable;
+  switch (probe::classify_failure(o).kind) {
+    case probe::Failure::not_tls:
+    case probe::Failure::handshake_timeout:
+    case probe::Failure::response_timeout:
+    case probe::Failure::header_too_large: return Answer::misbehaved;
+    default: break;
+  }
   // 60: CURLE_PEER_FAILED_VERIFICATION. A received certificate_expired alert is mapped to it
   // too (libcurl), so only count it as the client's doing when no server alert came.
   if (o.curl_code == 60 && !o.server_alert()) return Answer::server_untrusted;
@@ -51,6 +59,7 @@ std::string to_string(Answer a) {
     case Answer::server_untrusted: return "the client refused the server";
     case Answer::not_presented: return "the client could not load its certificate/key";
     case Answer::unreachable: return "unreachable";
+    case Answer::misbehaved: return "the gateway misbehaved";
   }
   return "?";
 }

@@ -34,6 +34,7 @@ enum class Answer {
   server_untrusted, // the client refused the server (curl 60): nothing learned about the cert
   not_presented,    // the client could not even load the certificate and key
   unreachable,      // no TCP connection
+  misbehaved,       // no TLS, a handshake/response timeout, an oversized header (probe/failure.hpp)
 };
 
 struct Attempt {
@@ -55,7 +56,7 @@ struct Diagnosis {
   target::Endpoint endpoint;
   ClientCertFacts client;
   std::vector<Attempt> attempts;
-  std::string verdict;   // "accepted", "refused", "unreachable"
+  std::string verdict;   // "accepted", "refused", "gateway misbehaved", "unreachable"
   std::string cause;     // the most likely cause, one or two sentences
   std::string fix;
   std::vector<std::string> notes;  // other findings worth knowing

@@ -2,6 +2,7 @@
 // exact error text libcurl gave (what users see from curl and their apps).
 #pragma once
 
+#include <cstddef>
 #include <map>
 #include <optional>
 #include <string>
@@ -38,6 +39,16 @@ struct Outcome {
 
   int curl_code = 0;
   std::string curl_error;  // libcurl's error buffer, as curl prints it
+
+  // What bounds the probe ran under and how much came back, so a hostile or broken server
+  // can be named precisely (see probe/failure.hpp).
+  long timeout_ms = 0;
+  std::size_t header_limit = 0;
+  std::size_t header_bytes = 0;         // response header bytes received
+  bool header_limit_exceeded = false;   // the probe stopped reading at header_limit
+  std::size_t body_bytes = 0;           // response body bytes received (all, not just `body`)
+  std::string first_record_header;      // first 5 bytes the server sent, as a TLS record header
+  bool tls_started = false;             // the client sent TLS bytes: TCP was connected
 
   double connect_ms = 0, handshake_ms = 0, first_byte_ms = 0, total_ms = 0;
 

@@ -30,8 +30,15 @@ void global_init() {
 // already finished its handshake: TLS 1.3 refusals of a client certificate arrive after it.
 void on_tls_message(int write_p, int /*version*/, int content_type, const void* buf, size_t len,
                     SSL* ssl, void* arg) {
-  if (content_type != SSL3_RT_ALERT || len < 2) return;
   auto* cap = static_cast<Capture*>(arg);
+  if (write_p == 1) cap->outcome->tls_started = true;
+  // The first record header from the server, kept raw: when it is no TLS record at all
+  // (plain HTTP, garbage), these bytes say what the server speaks instead.
+  if (content_type == SSL3_RT_HEADER && write_p == 0 && cap->outcome->first_record_header.empty()) {
+    cap->outcome->first_record_header.assign(static_cast<const char*>(buf), len);
+    return;
+  }
+  if (content_type != SSL3_RT_ALERT || len < 2) return;
   const auto* bytes = static_cast<const unsigned char*>(buf);
   TlsAlert a;
   a.fatal = bytes[0] == SSL3_AL_FATAL;
@@ -111,6 +118,7 @@ size_t on_body(char* data, size_t size, size_t n, void* arg) {
   auto* cap = static_cast<Capture*>(arg);
   auto& body = cap->outcome->body;
   const size_t len = size * n;
+  cap->outcome->body_bytes += len;
   const size_t room = cap->request->body_limit > body.size() ? cap->request->body_limit - body.size() : 0;
   body.append(data, std::min(len, room));
   return len;
@@ -118,6 +126,11 @@ size_t on_body(char* data, size_t size, size_t n, void* arg) {
 
 size_t on_header(char* data, size_t size, size_t n, void* arg) {
   auto* cap = static_cast<Capture*>(arg);
+  cap->outcome->header_bytes += size * n;
+  if (cap->outcome->header_bytes > cap->request->header_limit) {
+    cap->outcome->header_limit_exceeded = true;
+    return 0;  // libcurl aborts the transfer (CURLE_WRITE_ERROR)
+  }
   std::string line(data, size * n);
   auto colon = line.find(':');
   if (colon == std::string::npos) return size * n;
@@ -140,11 +153,13 @@ double ms(CURL* h, CURLINFO what) {
   return static_cast<double>(us) / 1000.0;
 }
 
-TcpResult classify_tcp(CURLcode code, double connect_ms) {
+// libcurl's connect timeout covers the TLS handshake too, and leaves the connect time at 0
+// when it fires there: a ClientHello on the wire is what proves TCP was connected.
+TcpResult classify_tcp(CURLcode code, bool connected) {
   switch (code) {
     case CURLE_COULDNT_CONNECT: return TcpResult::refused;
     case CURLE_COULDNT_RESOLVE_HOST: return TcpResult::unreachable;
-    case CURLE_OPERATION_TIMEDOUT: return connect_ms > 0 ? TcpResult::connected : TcpResult::timeout;
+    case CURLE_OPERATION_TIMEDOUT: return connected ? TcpResult::connected : TcpResult::timeout;
     default: return TcpResult::connected;
   }
 }
@@ -161,6 +176,8 @@ struct SlistDeleter {
 Outcome run(const Request& r) {
   global_init();
   Outcome out;
+  out.timeout_ms = r.timeout_ms;
+  out.header_limit = r.header_limit;
   Capture cap{&r, &out, {}};
   std::unique_ptr<CURL, CurlDeleter> h(curl_easy_init());
   if (!h) throw std::runtime_error("curl_easy_init failed");
@@ -220,7 +237,7 @@ Outcome run(const Request& r) {
   out.handshake_ms = ms(c, CURLINFO_APPCONNECT_TIME_T);
   out.first_byte_ms = ms(c, CURLINFO_STARTTRANSFER_TIME_T);
   out.total_ms = ms(c, CURLINFO_TOTAL_TIME_T);
-  out.tcp = classify_tcp(code, out.connect_ms);
+  out.tcp = classify_tcp(code, out.connect_ms > 0 || out.tls_started);
   if (!cap.setup_error.empty()) out.tcp = TcpResult::not_attempted;
   return out;
 }

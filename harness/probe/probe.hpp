@@ -18,8 +18,11 @@ struct Request {
   std::string trust;            // CA file to verify the server with
   std::optional<tlsclient::ClientCredentials> client;  // nullopt: send no certificate
   scenario::TlsVersion version = scenario::TlsVersion::tls1_3;
-  long timeout_ms = 5000;
-  std::size_t body_limit = 512;
+  long timeout_ms = 5000;        // the whole exchange: connect, handshake, response
+  std::size_t body_limit = 512;  // bytes of the body kept in Outcome::body (the rest is read)
+  // Response header bytes accepted before the probe gives up on the answer (a hostile
+  // server could send megabytes); libcurl's own cap for one header line is 100 KiB.
+  std::size_t header_limit = 64 * 1024;
   // Narrow what the client offers (repro: no shared cipher). OpenSSL cipher strings; empty
   // keeps libcurl's defaults. `cipher_list` is for TLS 1.2, `tls13_ciphersuites` for 1.3.
   std::string cipher_list;
