@@ -46,6 +46,14 @@ bool closed_by_peer(int ssl_error) {
          ERR_GET_REASON(e) == SSL_R_UNEXPECTED_EOF_WHILE_READING;
 }
 
+// The server's bytes are no TLS record: plain HTTP or garbage on the TLS port.
+bool not_tls(unsigned long e) {
+  if (ERR_GET_LIB(e) != ERR_LIB_SSL) return false;
+  const int r = ERR_GET_REASON(e);
+  return r == SSL_R_WRONG_VERSION_NUMBER || r == SSL_R_PACKET_LENGTH_TOO_LONG ||
+         r == SSL_R_HTTP_REQUEST || r == SSL_R_UNKNOWN_PROTOCOL;
+}
+
 std::string_view header(const http::response_header<>& h, std::string_view name) {
   auto it = h.find(boost::beast::string_view(name.data(), name.size()));
   if (it == h.end()) return {};
@@ -305,7 +313,11 @@ std::string Conn::tls_error_key(int ssl_error) const {
           X509_verify_cert_error_string(SSL_get_verify_result(ssl_));
   } else if (ssl_error == SSL_ERROR_SYSCALL && ERR_peek_error() == 0) {
     key = errno == ECONNRESET ? "tls:reset" : "tls:eof";
-  } else if (const unsigned long e = ERR_peek_error(); e != 0) {
+  } else if (const unsigned long e = ERR_peek_error(); e != 0 && not_tls(e)) {
+    key = "tls:not_tls";
+  } else if (e != 0 && closed_by_peer(ssl_error)) {
+    key = "tls:eof";
+  } else if (e != 0) {
     const char* reason = ERR_reason_error_string(e);
     key = std::string("tls:") + (reason ? reason : "unknown");
   } else {
@@ -342,10 +354,17 @@ void Conn::finish(Ending how, const std::string& key) {
   if (how != Ending::aborted) {
     st.total.record(ns(now - intended_));
     st.total_uncorrected.record(ns(now - started_));
-    auto& sec = st.series.at(std::chrono::duration<double>(now - w_.plan().measured_from).count());
+    const double t = std::chrono::duration<double>(now - w_.plan().measured_from).count();
+    auto& sec = st.series.at(t);
     ++sec.connections;
     sec.latency.record(ns(now - intended_));
-    if (how == Ending::failed) ++sec.errors;
+    if (how == Ending::failed) {
+      ++sec.errors;
+      ++sec.errors_by_class[key];
+      st.events.failed(t, key);
+    } else {
+      st.events.ok(t);
+    }
     if (how == Ending::ok) sec.requests += static_cast<std::uint64_t>(requests_done_);
     if (how == Ending::ok || requests_done_ > 0) {
       ++sec.handshakes;

@@ -32,6 +32,7 @@
 #include <nlohmann/json.hpp>
 
 #include "measure/errors.hpp"
+#include "measure/events.hpp"
 #include "measure/histogram.hpp"
 #include "measure/timeseries.hpp"
 #include "pki/fixtures.hpp"
@@ -145,6 +146,7 @@ struct PhaseResult {
   measure::Histogram total;              // intended start -> last response read
   measure::Histogram total_uncorrected;  // actual start -> last response read
   measure::TimeSeries series;
+  measure::EventLog events;  // when errors began and when connections succeeded again
   CpuStats cpu;
   long peak_open_connections = 0;
   long rss_bytes_at_peak = 0;  // this process's RSS when the most connections were open

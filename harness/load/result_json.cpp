@@ -85,6 +85,7 @@ nlohmann::json to_json(const PhaseResult& r) {
         {"total", measure::to_json(r.total)},
         {"total_uncorrected", measure::to_json(r.total_uncorrected)}}},
       {"series", r.series.to_json()},
+      {"events", r.events.to_json()},
       {"cpu",
        {{"client_us", r.cpu.client_us},
         {"target_us", opt(r.cpu.target_us)},

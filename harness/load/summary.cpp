@@ -50,6 +50,17 @@ void print_summary(std::ostream& out, const PhaseResult& r) {
     for (const auto& [k, n] : r.errors.all()) fmt::print(out, " {} {};", k, n);
     fmt::print(out, "\n");
   }
+  if (!r.events.events().empty()) {
+    fmt::print(out, "  events     ");
+    for (const auto& e : r.events.events()) {
+      if (e.what == "recovered")
+        fmt::print(out, " t={:.2f} s recovered after {} errors;", e.t_s, e.errors);
+      else
+        fmt::print(out, " t={:.2f} s {} ({});", e.t_s,
+                   e.what == "errors_begin" ? "errors begin" : "new error", e.error);
+    }
+    fmt::print(out, "\n");
+  }
   fmt::print(out, "  {:<20} {:>9} {:>9} {:>9} {:>9} {:>9} {:>9} {:>9}\n", "latency (ms)", "count",
              "min", "p50", "p90", "p99", "p99.9", "max");
   latency_row(out, "tcp connect", r.connect);

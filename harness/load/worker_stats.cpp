@@ -44,6 +44,7 @@ void WorkerStats::merge_into(PhaseResult& r) const {
   r.total.merge(total);
   r.total_uncorrected.merge(total_uncorrected);
   r.series.merge(series);
+  r.events.merge(events);
   r.cpu.client_us += cpu_us;
 }
 

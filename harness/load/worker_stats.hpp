@@ -14,6 +14,7 @@ struct WorkerStats {
   measure::ErrorCounts errors;
   measure::Histogram connect, handshake_full, handshake_resumed, ttfb, total, total_uncorrected;
   measure::TimeSeries series;
+  measure::EventLog events;
   double cpu_us = 0;
 
   void merge_into(PhaseResult& r) const;

@@ -5,8 +5,11 @@
 //   server_verify:<text>   this client refused the server's certificate
 //   tls:<reason>           other TLS failure, OpenSSL's reason string
 //   tls:eof                the server closed the connection mid-handshake without an alert
+//   tls:reset              ... or reset it
+//   tls:not_tls            the server's bytes are no TLS record (plain HTTP, garbage)
 //   http_status:<code>     a response other than 2xx
-//   http:<reason>          unparsable response, closed before the response ended
+//   http:<reason>          unparsable response, closed before the response ended,
+//                          "header limit exceeded" (over 16 KiB of response header)
 //   timeout:<step>         connect, handshake, response
 #pragma once
 

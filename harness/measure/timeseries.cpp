@@ -12,6 +12,7 @@ void SecondSample::merge(const SecondSample& o) {
   resumed += o.resumed;
   requests += o.requests;
   errors += o.errors;
+  for (const auto& [k, n] : o.errors_by_class) errors_by_class[k] += n;
   latency.merge(o.latency);
 }
 
@@ -37,7 +38,9 @@ nlohmann::json TimeSeries::to_json() const {
                    {"resumed", s.resumed},
                    {"requests", s.requests},
                    {"errors", s.errors},
-                   {"p99_ms", ns_to_ms(s.latency.percentile(0.99))}});
+                   {"errors_by_class", s.errors_by_class},
+                   {"p99_ms", ns_to_ms(s.latency.percentile(0.99))},
+                   {"max_ms", ns_to_ms(s.latency.max())}});
   }
   return out;
 }

@@ -3,6 +3,8 @@
 #pragma once
 
 #include <cstdint>
+#include <map>
+#include <string>
 #include <vector>
 
 #include <nlohmann/json.hpp>
@@ -17,6 +19,7 @@ struct SecondSample {
   std::uint64_t resumed = 0;
   std::uint64_t requests = 0;     // answered 2xx
   std::uint64_t errors = 0;
+  std::map<std::string, std::uint64_t> errors_by_class;  // the errors, by error key
   CoarseHistogram latency;        // connection latency (from the intended start)
 
   void merge(const SecondSample& o);
@@ -32,7 +35,7 @@ class TimeSeries {
   const std::vector<SecondSample>& seconds() const { return seconds_; }
 
   // [{"t":0,"connections":..,"handshakes":..,"resumed":..,"requests":..,"errors":..,
-  //   "p99_ms":..}, ...]
+  //   "errors_by_class":{"connect:refused":..},"p99_ms":..,"max_ms":..}, ...]
   nlohmann::json to_json() const;
 
  private:
