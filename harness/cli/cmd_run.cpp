@@ -96,7 +96,7 @@ void progress(const cases::CaseResult& r, std::size_t done, std::size_t total, b
 }
 
 std::vector<load::PhaseResult> run_load(const scenario::Scenario& s, const pki::Fixtures& f,
-                                         const target::RunningTarget& tgt,
+                                         target::RunningTarget& tgt,
                                          const std::atomic<bool>& stop) {
   std::vector<load::PhaseResult> out;
   for (const auto& phase : s.load) {
@@ -110,6 +110,13 @@ std::vector<load::PhaseResult> run_load(const scenario::Scenario& s, const pki::
                                             : fmt::format("{} connections", phase.connections),
                              phase.duration_s);
     out.push_back(load::run_phase(phase, s, f, tgt.endpoint(), o));
+    // A short question answered with the phase's own settings: does a client revoked after
+    // its session began still get in by resuming it?
+    if (!stop.load() && phase.resumption != scenario::Resumption::none) {
+      const auto& c = *(out.back().revoked_resume = load::check_revoked_resume(phase, s, f, tgt));
+      std::cerr << fmt::format("load phase '{}': revoked client resuming its session: {}: {}\n",
+                               phase.name, c.outcome, c.detail);
+    }
   }
   return out;
 }

@@ -34,6 +34,7 @@
 #include "measure/errors.hpp"
 #include "measure/events.hpp"
 #include "measure/histogram.hpp"
+#include "load/revoked_resume.hpp"
 #include "measure/timeseries.hpp"
 #include "pki/fixtures.hpp"
 #include "scenario/scenario.hpp"
@@ -151,6 +152,8 @@ struct PhaseResult {
   long peak_open_connections = 0;
   long rss_bytes_at_peak = 0;  // this process's RSS when the most connections were open
   std::vector<GateVerdict> gates;
+  // Run after the phase by the CLI when the phase resumes sessions (revoked_resume.hpp).
+  std::optional<RevokedResumeCheck> revoked_resume;
 
   double handshakes_per_s() const;
   double error_rate() const;  // failed / (ok + failed)

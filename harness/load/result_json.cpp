@@ -97,6 +97,7 @@ nlohmann::json to_json(const PhaseResult& r) {
         {"rss_bytes_at_peak", r.rss_bytes_at_peak}}},
       {"gates", gates},
       {"gates_pass", r.gates_pass()},
+      {"revoked_resumption", r.revoked_resume ? to_json(*r.revoked_resume) : json(nullptr)},
   };
 }
 

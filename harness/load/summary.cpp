@@ -45,6 +45,12 @@ void print_summary(std::ostream& out, const PhaseResult& r) {
                scenario::to_string(r.phase.resumption), z.tickets_received, z.offered, z.accepted,
                100 * z.accepted_ratio(), z.server_reported, z.identity_kept, z.identity_lost,
                z.identity_changed);
+  if (const auto& v = r.revoked_resume; v && v->outcome != "not_checked")
+    fmt::print(out, "  revoked     {}: {}\n",
+               v->outcome == "gets_in" ? "a revoked client GETS IN by resuming"
+                                        : v->outcome == "refused" ? "a revoked client is refused on resumption"
+                                                                  : "resumption after revocation inconclusive",
+               v->detail);
   if (r.errors.total() > 0) {
     fmt::print(out, "  errors      {} ({:.2f}%):", r.errors.total(), 100 * r.error_rate());
     for (const auto& [k, n] : r.errors.all()) fmt::print(out, " {} {};", k, n);

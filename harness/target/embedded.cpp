@@ -60,6 +60,7 @@ struct EmbeddedServer::Impl {
   Endpoint endpoint;
   EmbeddedLimits limits;
   scenario::AllowList allow;
+  bool crl = false;  // client certificates are checked against CRLs
   embedded::SharedCounters counters;
   asio::ssl::context tls{asio::ssl::context::tls_server};
   std::optional<embedded::SessionShared> shared;
@@ -125,6 +126,7 @@ EmbeddedServer::EmbeddedServer(const scenario::Scenario& s, const pki::Fixtures&
   const auto& t = s.target;
   impl_->limits = limits;
   impl_->allow = t.allow;
+  impl_->crl = t.crl && t.verify != scenario::VerifyMode::off;
   impl_->description = fmt::format(
       "embedded (verify={}, crl={}, depth={}, tls {}, cache={}, tickets={}, threads={})",
       scenario::to_string(t.verify), t.crl ? "on" : "off", t.verify_depth,
@@ -150,6 +152,12 @@ EmbeddedServer::~EmbeddedServer() { stop(); }
 Endpoint EmbeddedServer::endpoint() const { return impl_->endpoint; }
 
 std::string EmbeddedServer::describe() const { return impl_->description; }
+
+bool EmbeddedServer::replace_crls(const std::string& pem) {
+  if (!impl_->crl) return false;
+  embedded::install_crls(impl_->tls.native_handle(), pem, "the replacement CRLs");
+  return true;
+}
 
 EmbeddedCounters EmbeddedServer::counters() const { return impl_->counters.snapshot(); }
 

@@ -53,6 +53,7 @@ class EmbeddedServer final : public RunningTarget {
 
   Endpoint endpoint() const override;
   std::string describe() const override;
+  bool replace_crls(const std::string& pem) override;
   void stop() override;
 
   EmbeddedCounters counters() const;

@@ -3,12 +3,16 @@
 #include <algorithm>
 #include <cstdint>
 #include <memory>
+#include <mutex>
+#include <string_view>
+#include <vector>
 
 #include <openssl/err.h>
 #include <openssl/pem.h>
 #include <openssl/x509_vfy.h>
 #include <openssl/x509v3.h>
 
+#include "common/files.hpp"
 #include "common/openssl_error.hpp"
 #include "target/target.hpp"
 
@@ -54,26 +58,51 @@ void load_trust(SSL_CTX* ctx, const pki::Fixtures& f) {
   SSL_CTX_set_client_CA_list(ctx, names);
 }
 
-void load_crls(SSL_CTX* ctx, const std::filesystem::path& bundle) {
-  std::unique_ptr<BIO, decltype(&BIO_free)> bio(BIO_new_file(bundle.c_str(), "r"), BIO_free);
-  if (!bio) fail("cannot open CRL bundle " + bundle.string());
-  X509_STORE* store = SSL_CTX_get_cert_store(ctx);
-  int loaded = 0;
-  while (X509_CRL* crl = PEM_read_bio_X509_CRL(bio.get(), nullptr, nullptr, nullptr)) {
-    const int ok = X509_STORE_add_crl(store, crl);
-    X509_CRL_free(crl);
-    if (ok != 1) fail("cannot add CRL #" + std::to_string(loaded + 1) + " of " + bundle.string());
-    ++loaded;
-  }
-  // The loop ends on "no start line" at end of file; anything else is a broken PEM.
+// The CRLs live beside the store instead of in it: X509_STORE can add a CRL but never drop
+// one, and a pushed CRL must replace the old one while handshakes run on other threads.
+struct CrlSet {
+  std::mutex mutex;
+  std::vector<std::shared_ptr<X509_CRL>> crls;
+};
+
+void free_crl_set(void*, void* ptr, CRYPTO_EX_DATA*, int, long, void*) {
+  delete static_cast<CrlSet*>(ptr);
+}
+
+int crl_set_index() {
+  static const int index =
+      CRYPTO_get_ex_new_index(CRYPTO_EX_INDEX_X509_STORE, 0, nullptr, nullptr, nullptr, free_crl_set);
+  return index;
+}
+
+STACK_OF(X509_CRL)* lookup_crls(const X509_STORE_CTX* store_ctx, const X509_NAME* issuer) {
+  auto* set = static_cast<CrlSet*>(
+      X509_STORE_get_ex_data(X509_STORE_CTX_get0_store(store_ctx), crl_set_index()));
+  STACK_OF(X509_CRL)* out = sk_X509_CRL_new_null();
+  if (!set || !out) return out;
+  std::lock_guard lock(set->mutex);
+  for (const auto& crl : set->crls)
+    if (X509_NAME_cmp(X509_CRL_get_issuer(crl.get()), issuer) == 0 &&
+        X509_CRL_up_ref(crl.get()) == 1 && sk_X509_CRL_push(out, crl.get()) <= 0)
+      X509_CRL_free(crl.get());
+  return out;
+}
+
+std::vector<std::shared_ptr<X509_CRL>> parse_crls(std::string_view pem, const std::string& origin) {
+  std::unique_ptr<BIO, decltype(&BIO_free)> bio(
+      BIO_new_mem_buf(pem.data(), static_cast<int>(pem.size())), BIO_free);
+  if (!bio) fail("cannot read CRLs of " + origin);
+  std::vector<std::shared_ptr<X509_CRL>> crls;
+  while (X509_CRL* crl = PEM_read_bio_X509_CRL(bio.get(), nullptr, nullptr, nullptr))
+    crls.emplace_back(crl, X509_CRL_free);
+  // The loop ends on "no start line" at the end; anything else is a broken PEM.
   const unsigned long last = ERR_peek_last_error();
   if (ERR_GET_REASON(last) == PEM_R_NO_START_LINE) ERR_clear_error();
-  else if (last != 0) fail("cannot parse CRL bundle " + bundle.string());
-  if (loaded == 0)
-    throw TargetError("embedded target: [target].crl is on but " + bundle.string() +
+  else if (last != 0) fail("cannot parse CRL #" + std::to_string(crls.size() + 1) + " of " + origin);
+  if (crls.empty())
+    throw TargetError("embedded target: [target].crl is on but " + origin +
                       " holds no CRL (every client would fail with 'unable to get CRL')");
-  // CRL_CHECK_ALL: a CRL for every CA in the chain, the way nginx's ssl_crl behaves.
-  X509_STORE_set_flags(store, X509_V_FLAG_CRL_CHECK | X509_V_FLAG_CRL_CHECK_ALL);
+  return crls;
 }
 
 int tolerated_index() {
@@ -151,13 +180,33 @@ void set_resumption(SSL_CTX* ctx, const scenario::Target& t) {
 
 }  // namespace
 
+void install_crls(SSL_CTX* ctx, std::string_view pem, const std::string& origin) {
+  auto crls = parse_crls(pem, origin);
+  X509_STORE* store = SSL_CTX_get_cert_store(ctx);
+  auto* set = static_cast<CrlSet*>(X509_STORE_get_ex_data(store, crl_set_index()));
+  if (!set) {
+    set = new CrlSet;
+    if (X509_STORE_set_ex_data(store, crl_set_index(), set) != 1) {
+      delete set;
+      fail("cannot attach CRLs to the trust store");
+    }
+    X509_STORE_set_lookup_crls(store, lookup_crls);
+  }
+  {
+    std::lock_guard lock(set->mutex);
+    set->crls = std::move(crls);
+  }
+  // CRL_CHECK_ALL: a CRL for every CA in the chain, the way nginx's ssl_crl behaves.
+  X509_STORE_set_flags(store, X509_V_FLAG_CRL_CHECK | X509_V_FLAG_CRL_CHECK_ALL);
+}
+
 void configure_server_context(SSL_CTX* ctx, const scenario::Target& t, const pki::Fixtures& f) {
   set_versions(ctx, t.tls_versions);
   SSL_CTX_set_options(ctx, SSL_OP_NO_RENEGOTIATION | SSL_OP_CIPHER_SERVER_PREFERENCE);
   load_server_identity(ctx, f);
   if (t.verify != scenario::VerifyMode::off) {
     load_trust(ctx, f);
-    if (t.crl) load_crls(ctx, f.crl_bundle);
+    if (t.crl) install_crls(ctx, common::read_file(f.crl_bundle), f.crl_bundle.string());
   }
   set_verify(ctx, t);
   set_resumption(ctx, t);

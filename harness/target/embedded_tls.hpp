@@ -4,6 +4,8 @@
 #pragma once
 
 #include <openssl/ssl.h>
+#include <string>
+#include <string_view>
 
 #include "pki/fixtures.hpp"
 #include "scenario/scenario.hpp"
@@ -15,5 +17,10 @@ namespace mtls::target::embedded {
 // verify = optional_no_ca lets unknown-issuer failures through the handshake; the first of
 // them stays SSL_get_verify_result's answer, also on resumed sessions.
 void configure_server_context(SSL_CTX* ctx, const scenario::Target& t, const pki::Fixtures& f);
+
+// Makes `pem` (one or more PEM CRLs) the CRLs ctx's client verification consults, replacing
+// those installed before; safe while other threads handshake. Throws TargetError naming
+// `origin` for a broken PEM or one without a CRL.
+void install_crls(SSL_CTX* ctx, std::string_view pem, const std::string& origin);
 
 }  // namespace mtls::target::embedded

@@ -1,5 +1,6 @@
 // start_nginx: render the template, let nginx check it, launch it in the foreground, wait
 // until it accepts connections, and stop it by PID (the process handling is launch.cpp's).
+#include <csignal>
 #include <fmt/format.h>
 
 #include "common/files.hpp"
@@ -22,6 +23,15 @@ std::string NginxTarget::describe() const {
   return fmt::format("nginx {} (template {})", launch_.version, launch_.template_name);
 }
 
+bool NginxTarget::replace_crls(const std::string& pem) {
+  if (!launch_.crl || stopped_) return false;
+  common::write_file_atomic(crl_copy(launch_.runtime_dir), pem, 0644,
+                            common::Durability::regenerable);
+  // The master re-reads its configuration and hands new connections to new workers; the
+  // old workers finish the connections they hold.
+  return ::kill(launch_.master, SIGHUP) == 0;
+}
+
 std::string NginxTarget::log_since_start() const {
   return launch::read_from(error_log(), launch_.log_offset);
 }
@@ -39,6 +49,7 @@ std::unique_ptr<RunningTarget> start_nginx(const scenario::Scenario& s, const pk
   nginx::Launch launch;
   launch.binary = nginx::locate(s.target.nginx_binary);
   launch.template_name = s.target.nginx_template;
+  launch.crl = s.target.crl;
   launch.runtime_dir = launch::runtime_dir_of(opts, "nginx");
   common::make_dirs(launch.runtime_dir);
   launch.version = nginx::version(launch.binary, launch.runtime_dir);
@@ -57,6 +68,16 @@ std::unique_ptr<RunningTarget> start_nginx(const scenario::Scenario& s, const pk
     const auto values = nginx::placeholders(s, f, {opts.host, port, launch.runtime_dir});
     const auto conf = nginx::write_config(templates, launch.template_name, values, launch.runtime_dir);
     const auto& dir = launch.runtime_dir;
+    if (s.target.crl) {
+      std::string crls;
+      try {
+        crls = common::read_file(f.crl_bundle);
+      } catch (const std::exception& e) {
+        throw TargetError(std::string("nginx: [target].crl is on but the CRL bundle cannot be "
+                                      "read: ") + e.what());
+      }
+      common::write_file_atomic(nginx::crl_copy(dir), crls, 0644, common::Durability::regenerable);
+    }
     return launch::Commands{conf, nginx::command(launch.binary, dir, conf, {"-t", "-q"}),
                             "nginx -t", nginx::command(launch.binary, dir, conf)};
   };

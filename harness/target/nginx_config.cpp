@@ -69,6 +69,8 @@ void check_allow_list(const scenario::Target& t) {
 
 }  // namespace
 
+fs::path crl_copy(const fs::path& runtime_dir) { return runtime_dir / "crl.pem"; }
+
 fs::path find_templates_dir(const scenario::Scenario& s) {
   // Same search as every launched gateway (MTLS_NGINX_TEMPLATES, then the shipped files).
   return launch::find_templates_dir("nginx", s);
@@ -99,7 +101,7 @@ Placeholders placeholders(const scenario::Scenario& s, const pki::Fixtures& f, c
       {"server_key", config_path(f.server_key, "server key")},
       {"ca_bundle", config_path(f.ca_bundle, "client CA bundle")},
       {"verify_depth", std::to_string(t.verify_depth)},
-      {"ssl_crl", t.crl ? "ssl_crl " + config_path(f.crl_bundle, "CRL bundle") + ";"
+      {"ssl_crl", t.crl ? "ssl_crl " + config_path(crl_copy(site.runtime_dir), "CRL copy") + ";"
                         : "# ssl_crl: [target] crl = false"},
       {"ssl_protocols", ssl_protocols(t.tls_versions)},
       {"ssl_session_cache", t.session_cache ? "shared:mtls_sessions:1m" : "off"},

@@ -20,6 +20,10 @@ struct Site {
   std::filesystem::path runtime_dir;  // absolute
 };
 
+// nginx reads its CRLs from a copy in the runtime dir, so a CRL pushed to a running nginx
+// (RunningTarget::replace_crls) never touches the fixture set other runs reuse.
+std::filesystem::path crl_copy(const std::filesystem::path& runtime_dir);
+
 // fixtures/nginx/: $MTLS_NGINX_TEMPLATES, else $MTLS_SOURCE_ROOT/fixtures/nginx, else
 // ./fixtures/nginx, else beside the scenario's folder (scenarios/x.toml -> fixtures/nginx).
 // Throws TargetError listing the places tried.

@@ -16,6 +16,7 @@ struct Launch {
   std::filesystem::path binary;
   std::string version;           // "1.22.1"
   std::string template_name;     // "verify-on"
+  bool crl = false;              // [target].crl: ssl_crl reads crl_copy(runtime_dir)
   std::filesystem::path runtime_dir;
   std::filesystem::path conf;    // the rendered nginx.conf
   pid_t master = 0;
@@ -32,6 +33,8 @@ class NginxTarget : public RunningTarget {
   std::string describe() const override;  // "nginx 1.22.1 (template verify-on)"
   pid_t pid() const override { return launch_.master; }
   std::string log_since_start() const override;  // error.log written by this run
+  // Rewrites the CRL copy and sends the master SIGHUP: nginx re-reads it in new workers.
+  bool replace_crls(const std::string& pem) override;
   void stop() override;
 
   std::chrono::microseconds startup_time() const { return launch_.startup; }

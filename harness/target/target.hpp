@@ -32,6 +32,11 @@ class RunningTarget {
   virtual pid_t pid() const { return 0; }
   // Server-side log lines written since `mark` (nginx error log); empty when none.
   virtual std::string log_since_start() const { return {}; }
+  // Replaces the CRLs the target checks client certificates against with `pem` (one or
+  // more PEM CRLs) while it keeps running, the way an operator pushes a new CRL: the
+  // embedded target swaps them at once, a launched nginx reloads (so callers poll until the
+  // change shows). false: this target cannot (an external gateway, CRL checking off).
+  virtual bool replace_crls(const std::string& pem) { (void)pem; return false; }
   // Stops what the harness started; idempotent; also called by the destructor.
   virtual void stop() = 0;
 };

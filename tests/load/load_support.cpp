@@ -3,6 +3,7 @@
 #include <cstdlib>
 #include <filesystem>
 #include <stdexcept>
+#include <unistd.h>
 
 namespace mtls::test {
 namespace {
@@ -53,6 +54,33 @@ std::unique_ptr<target::RunningTarget> serve_embedded(bool resumption) {
   target::StartOptions opts;
   opts.threads = 1;
   return target::start_embedded(s, load_fixtures(), opts);
+}
+
+std::unique_ptr<target::RunningTarget> serve(scenario::TargetKind kind, bool resumption) {
+  if (kind == scenario::TargetKind::embedded) return serve_embedded(resumption);
+  static int counter = 0;
+  scenario::Scenario s = load_scenario();
+  s.target.kind = kind;
+  s.target.profile = "nginx";
+  s.target.session_cache = resumption;
+  s.target.session_tickets = resumption;
+  target::StartOptions opts;
+  opts.runtime_dir = load_fixtures().dir.parent_path() /
+                     ("nginx-run-" + std::to_string(::getpid()) + "-" + std::to_string(++counter));
+  return target::start(s, load_fixtures(), opts);
+}
+
+Refusal expired_refusal(scenario::TargetKind kind, scenario::TlsVersion) {
+  // nginx completes the handshake on both versions and answers 400 itself.
+  if (kind == scenario::TargetKind::nginx) return {"http_status:400", false};
+  return {"tls_alert:certificate_expired", true};
+}
+
+load::PhaseOptions quiet_for(const target::RunningTarget& t) {
+  auto o = quiet();
+  o.target_in_process = t.pid() == 0;
+  o.target_pid = t.pid();
+  return o;
 }
 
 scenario::LoadPhase short_phase(std::int64_t total, int concurrency) {

@@ -322,7 +322,8 @@ TEST_CASE("nginx -t failures and deaths during start carry nginx's own words", "
   if (!nginx_installed()) return;
   SECTION("a CRL file nginx cannot load") {
     auto f = fixtures();
-    f.crl_bundle = scratch().path() / "no-such-crl.pem";
+    f.crl_bundle = scratch().path() / "not-a-crl.pem";
+    common::write_file_atomic(f.crl_bundle, "this is not a CRL\n");
     auto s = base_scenario();
     target::StartOptions o;
     o.runtime_dir = scratch().path() / "run-bad-crl";
@@ -332,7 +333,7 @@ TEST_CASE("nginx -t failures and deaths during start carry nginx's own words", "
     } catch (const target::TargetError& e) {
       CHECK_THAT(e.what(), Catch::Contains("nginx -t rejected the rendered config " +
                                            (o.runtime_dir / "nginx.conf").string()) &&
-                               Catch::Contains("no-such-crl.pem"));
+                               Catch::Contains("crl.pem"));
     }
   }
   SECTION("a port someone else listens on") {

@@ -131,14 +131,14 @@ TEST_CASE("templates differ exactly where they claim to", "[nginx][template]") {
     std::vector<std::string> absent;
   };
   const Row rows[] = {
-      {"verify-on", {"ssl_verify_client on;", "ssl_crl /pki/crl-bundle.pem;"}, {"return 403"}},
+      {"verify-on", {"ssl_verify_client on;", "ssl_crl /run/mtls/crl.pem;"}, {"return 403"}},
       {"optional-403",
        {"ssl_verify_client optional;", "if ($ssl_client_verify != SUCCESS)", "return 403;"},
        {}},
       {"optional-no-enforce", {"ssl_verify_client optional;"}, {"return 403"}},
       {"no-crl", {"ssl_verify_client on;"}, {"ssl_crl /"}},
       {"allow-cn",
-       {"ssl_verify_client on;", "ssl_crl /pki/crl-bundle.pem;", "\"client-valid\" 1;",
+       {"ssl_verify_client on;", "ssl_crl /run/mtls/crl.pem;", "\"client-valid\" 1;",
         "if ($mtls_cn_allowed = 0)"},
        {}},
   };

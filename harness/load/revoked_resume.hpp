@@ -1,0 +1,48 @@
+// The conformance question a resumption phase raises: a client's certificate is revoked
+// after its session was established; does resuming that session still get it in?
+//
+// With one valid identity of the phase, on the phase's TLS version and resumption mode:
+//   1. full handshake + GET: must be answered 2xx; keep the session (ID or ticket);
+//   2. push a CRL revoking the identity to the running target (RunningTarget::replace_crls);
+//   3. poll with fresh full handshakes until the target refuses the identity (the CRL is in
+//      effect; an nginx reload takes a moment);
+//   4. offer the kept session: resumed and answered 2xx means the revoked client gets in;
+//   5. push the original CRLs back and poll until the identity is accepted again.
+// OpenSSL-based servers do not re-check revocation on resumption: the answer is usually
+// "gets in" until the session cache entry or ticket key expires, which is what teams
+// should know about their session lifetimes.
+#pragma once
+
+#include <string>
+
+#include <nlohmann/json.hpp>
+
+#include "pki/fixtures.hpp"
+#include "scenario/scenario.hpp"
+#include "target/target.hpp"
+
+namespace mtls::load {
+
+struct RevokedResumeCheck {
+  // gets_in: resumed after revocation and answered 2xx; refused: the server did not let the
+  // revoked client in on resumption (full handshake forced and refused, or resumed and
+  // refused); inconclusive: a precondition did not hold (see detail); not_checked: the
+  // target cannot take a new CRL, or the phase does not resume.
+  std::string outcome = "not_checked";
+  std::string identity;
+  std::string detail;          // one sentence: what happened, with the observed answers
+  bool resumed = false;        // step 4 resumed the session
+  int status = 0;              // step 4's HTTP status, 0 when none
+  double revocation_effective_ms = 0;  // step 2 -> first refusal in step 3
+  bool restored = false;       // the original CRLs are in effect again
+};
+
+// Runs the check for `phase` against `target` (which must be the harness's own launched
+// or embedded target); never throws for what the target answers, only for broken fixtures.
+RevokedResumeCheck check_revoked_resume(const scenario::LoadPhase& phase,
+                                        const scenario::Scenario& s, const pki::Fixtures& f,
+                                        target::RunningTarget& target);
+
+nlohmann::json to_json(const RevokedResumeCheck& c);
+
+}  // namespace mtls::load
