@@ -134,7 +134,8 @@ Observed classify(const probe::Outcome& o) {
     case probe::Failure::not_tls:
     case probe::Failure::handshake_timeout:
     case probe::Failure::response_timeout:
-    case probe::Failure::header_too_large: return Observed::target_misbehaved;
+    case probe::Failure::header_too_large:
+    case probe::Failure::body_too_large: return Observed::target_misbehaved;
     default: break;
   }
   if (o.server_alert()) return Observed::refused_tls;

@@ -16,7 +16,8 @@ enum class Observed {
   tcp_failure,   // no TCP connection: refused, timeout, unreachable
   client_error,  // the client gave up on its own (e.g. it does not trust the server)
   // The target broke the protocol or ran out of time: no TLS on the port, a handshake or
-  // response timeout, an oversized response header (probe::classify_failure). Never a pass.
+  // response timeout, an oversized response header or body (probe::classify_failure). Never a
+  // pass.
   target_misbehaved,
 };
 

@@ -208,6 +208,9 @@ std::optional<Finding> gateway_misbehaves(const Diagnosis& d) {
       case probe::Failure::header_too_large:
         return Finding{said, "Check the gateway and its backend for a header that grows without "
                              "bound (a redirect or cookie loop)."};
+      case probe::Failure::body_too_large:
+        return Finding{said, "The gateway answers with more than a probe reads: point --url at a "
+                             "small resource."};
       default: break;
     }
   }

@@ -36,7 +36,8 @@ Answer classify(const probe::Outcome& o) {
     case probe::Failure::not_tls:
     case probe::Failure::handshake_timeout:
     case probe::Failure::response_timeout:
-    case probe::Failure::header_too_large: return Answer::misbehaved;
+    case probe::Failure::header_too_large:
+    case probe::Failure::body_too_large: return Answer::misbehaved;
     default: break;
   }
   // 60: CURLE_PEER_FAILED_VERIFICATION. A received certificate_expired alert is mapped to it

@@ -9,7 +9,8 @@
 //   tls:not_tls            the server's bytes are no TLS record (plain HTTP, garbage)
 //   http_status:<code>     a response other than 2xx
 //   http:<reason>          unparsable response, closed before the response ended,
-//                          "header limit exceeded" (over 16 KiB of response header)
+//                          "header limit exceeded" (over 16 KiB of response header),
+//                          "body limit exceeded" (over 1 MiB of response body)
 //   timeout:<step>         connect, handshake, response
 #pragma once
 

@@ -42,6 +42,10 @@ FailureText classify_failure(const Outcome& o) {
     return {Failure::header_too_large,
             fmt::format("response header too large: over {} bytes (the probe stopped reading)",
                         o.header_limit_exceeded ? o.header_limit : o.header_bytes)};
+  if (o.body_limit_exceeded)
+    return {Failure::body_too_large,
+            fmt::format("response body too large: over {} bytes (the probe stopped reading)",
+                        o.body_read_limit)};
   if (code == CURLE_OPERATION_TIMEDOUT) {
     if (!o.handshake_done)
       return {Failure::handshake_timeout,
@@ -87,6 +91,7 @@ std::string to_string(Failure f) {
     case Failure::handshake_timeout: return "handshake_timeout";
     case Failure::response_timeout: return "response_timeout";
     case Failure::header_too_large: return "header_too_large";
+    case Failure::body_too_large: return "body_too_large";
     case Failure::closed_before_response: return "closed_before_response";
   }
   return "?";

@@ -17,6 +17,7 @@ enum class Failure {
   handshake_timeout,       // TCP connected, the handshake did not finish in time
   response_timeout,        // handshake done, the response did not finish in time
   header_too_large,        // the response header passed the probe's header limit
+  body_too_large,          // the response body passed the probe's body read limit
   closed_before_response,  // handshake done, the server closed before any response
 };
 

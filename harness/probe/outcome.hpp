@@ -47,6 +47,8 @@ struct Outcome {
   std::size_t header_bytes = 0;         // response header bytes received
   bool header_limit_exceeded = false;   // the probe stopped reading at header_limit
   std::size_t body_bytes = 0;           // response body bytes received (all, not just `body`)
+  std::size_t body_read_limit = 0;
+  bool body_limit_exceeded = false;     // the probe stopped reading at body_read_limit
   std::string first_record_header;      // first 5 bytes the server sent, as a TLS record header
   bool tls_started = false;             // the client sent TLS bytes: TCP was connected
 

@@ -119,6 +119,10 @@ size_t on_body(char* data, size_t size, size_t n, void* arg) {
   auto& body = cap->outcome->body;
   const size_t len = size * n;
   cap->outcome->body_bytes += len;
+  if (cap->outcome->body_bytes > cap->request->body_read_limit) {
+    cap->outcome->body_limit_exceeded = true;
+    return 0;  // libcurl aborts the transfer (CURLE_WRITE_ERROR)
+  }
   const size_t room = cap->request->body_limit > body.size() ? cap->request->body_limit - body.size() : 0;
   body.append(data, std::min(len, room));
   return len;
@@ -178,6 +182,7 @@ Outcome run(const Request& r) {
   Outcome out;
   out.timeout_ms = r.timeout_ms;
   out.header_limit = r.header_limit;
+  out.body_read_limit = r.body_read_limit;
   Capture cap{&r, &out, {}};
   std::unique_ptr<CURL, CurlDeleter> h(curl_easy_init());
   if (!h) throw std::runtime_error("curl_easy_init failed");

@@ -23,6 +23,8 @@ struct Request {
   // Response header bytes accepted before the probe gives up on the answer (a hostile
   // server could send megabytes); libcurl's own cap for one header line is 100 KiB.
   std::size_t header_limit = 64 * 1024;
+  // Response body bytes read before the probe gives up (the answer of a gateway is small).
+  std::size_t body_read_limit = 1024 * 1024;
   // Narrow what the client offers (repro: no shared cipher). OpenSSL cipher strings; empty
   // keeps libcurl's defaults. `cipher_list` is for TLS 1.2, `tls13_ciphersuites` for 1.3.
   std::string cipher_list;

@@ -84,6 +84,7 @@ const char* to_string(Hostility h) {
     case Hostility::reset_mid_handshake: return "reset_mid_handshake";
     case Hostility::never_answers: return "never_answers";
     case Hostility::huge_header: return "huge_header";
+    case Hostility::huge_body: return "huge_body";
     case Hostility::slow_drip: return "slow_drip";
   }
   return "?";
@@ -97,7 +98,8 @@ struct HostilePeer::Tls {
 HostilePeer::HostilePeer(Hostility mode, const PeerIdentity& id) : mode_(mode), tls_(new Tls) {
   // A client that leaves mid-write must cost an error return, not the test process.
   std::signal(SIGPIPE, SIG_IGN);
-  if (mode == Hostility::huge_header || mode == Hostility::slow_drip) {
+  if (mode == Hostility::huge_header || mode == Hostility::huge_body ||
+      mode == Hostility::slow_drip) {
     tls_->ctx = SSL_CTX_new(TLS_server_method());
     if (!tls_->ctx || SSL_CTX_use_certificate_chain_file(tls_->ctx, id.fullchain.c_str()) != 1 ||
         SSL_CTX_use_PrivateKey_file(tls_->ctx, id.key.c_str(), SSL_FILETYPE_PEM) != 1)
@@ -175,6 +177,7 @@ void HostilePeer::serve(int fd) {
     case Hostility::never_answers:
       return hold_until_client_leaves(fd, stop_);
     case Hostility::huge_header:
+    case Hostility::huge_body:
     case Hostility::slow_drip:
       break;
   }
@@ -189,6 +192,12 @@ void HostilePeer::serve(int fd) {
       bool ok = ssl_write(ssl, "HTTP/1.1 200 OK\r\nContent-Length: 0\r\n");
       for (int i = 0; ok && i < 10 * 1024 && !stop_.load(); ++i) ok = ssl_write(ssl, line);
       if (ok) ssl_write(ssl, "\r\n");
+    } else if (mode_ == Hostility::huge_body) {
+      constexpr int kChunks = 10 * 1024;  // of 1 KiB: 10 MB, as its Content-Length says
+      bool ok = ssl_write(ssl, "HTTP/1.1 200 OK\r\nContent-Length: " +
+                                   std::to_string(kChunks * 1024) + "\r\n\r\n");
+      const std::string chunk(1024, 'b');
+      for (int i = 0; ok && i < kChunks && !stop_.load(); ++i) ok = ssl_write(ssl, chunk);
     } else {
       const std::string response = "HTTP/1.1 200 OK\r\nX-Drip: " + std::string(600, 'd') +
                                    "\r\nContent-Length: 2\r\n\r\nok";

@@ -21,6 +21,7 @@ enum class Hostility {
   reset_mid_handshake,  // reads the ClientHello, resets the connection (RST)
   never_answers,        // accepts, reads, never writes
   huge_header,          // real TLS handshake, then a 10 MB response header
+  huge_body,            // real TLS handshake, then a 10 MB response body
   slow_drip,            // real TLS handshake, then the response at 1 byte per 100 ms
 };
 

@@ -42,6 +42,9 @@ const Row kRows[] = {
     {Hostility::huge_header, Failure::header_too_large,
      "response header too large: over 65536 bytes", cases::Observed::target_misbehaved,
      "http:header limit exceeded"},
+    {Hostility::huge_body, Failure::body_too_large,
+     "response body too large: over 1048576 bytes", cases::Observed::target_misbehaved,
+     "http:body limit exceeded"},
     {Hostility::slow_drip, Failure::response_timeout, "response timeout after 800 ms",
      cases::Observed::target_misbehaved, "timeout:response"},
 };
