@@ -58,8 +58,9 @@ LoadResult read_document(const toml::table& root, const std::filesystem::path& f
   LoadResult out;
   out.scenario.file = file;
   for (auto&& [k, v] : root) {
+    const std::string_view key = k.str();  // clang 14 cannot capture a structured binding
     bool claimed = std::any_of(std::begin(kSections), std::end(kSections),
-                               [&](const Section* s) { return s->name == k.str(); });
+                               [&](const Section* s) { return s->name == key; });
     if (!claimed) report_unknown(r, k, v);
   }
   for (const Section* s : kSections) s->read(r, root, out.scenario);
