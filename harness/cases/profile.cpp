@@ -49,6 +49,12 @@ const std::vector<Row>& table() {
       {"nginx", Reason::weak_key, http(400), http(400)},
       {"nginx", Reason::key_mismatch, alert("decrypt_error"), alert("decrypt_error")},
       {"nginx", Reason::not_allowed, http(403), http(403)},
+      // nginx `ssl_ocsp`: asked after the chain verified, answered like a verification
+      // failure (400, $ssl_client_verify "FAILED:certificate revoked" / "certificate status
+      // unknown" / "certificate status request failed"). No answer is a refusal: hard fail.
+      {"nginx", Reason::ocsp_revoked, http(400), http(400)},
+      {"nginx", Reason::ocsp_unknown, http(400), http(400)},
+      {"nginx", Reason::ocsp_unavailable, http(400), http(400)},
       // caddy 2.6 (Go crypto/tls): one alert, bad_certificate, for every verification fault
       // and for a missing certificate. Go checks no CRL, has no depth limit and accepts RSA-1024
       // keys, so certificate_revoked, chain_too_long and weak_key have no row: Caddy cannot

@@ -15,6 +15,13 @@ using scenario::Layer;
 // "the gateway accepted <this>": what was wrong with the client, in words.
 std::string fault_phrase(const scenario::Case& c, Fault f) {
   if (c.identity == "none") return "a client that sent no certificate";
+  if (f == Fault::none && c.expect.reason) {
+    using scenario::Reason;
+    if (*c.expect.reason == Reason::ocsp_revoked) return "a certificate its OCSP responder reports revoked";
+    if (*c.expect.reason == Reason::ocsp_unknown) return "a certificate its OCSP responder does not know";
+    if (*c.expect.reason == Reason::ocsp_unavailable)
+      return "a certificate whose OCSP status it could not get (responder down)";
+  }
   switch (f) {
     case Fault::none: return "a valid certificate";
     case Fault::expired: return "an expired certificate";

@@ -65,7 +65,19 @@ constexpr NameEntry<Reason> kReasons[] = {
     {Reason::weak_key, "weak_key"},
     {Reason::key_mismatch, "key_mismatch"},
     {Reason::not_allowed, "not_allowed"},
+    {Reason::ocsp_revoked, "ocsp_revoked"},
+    {Reason::ocsp_unknown, "ocsp_unknown"},
+    {Reason::ocsp_unavailable, "ocsp_unavailable"},
 };
+
+constexpr NameEntry<OcspStatus> kOcspStatuses[] = {
+    {OcspStatus::good, "good"}, {OcspStatus::revoked, "revoked"}, {OcspStatus::unknown, "unknown"}};
+
+constexpr NameEntry<OcspCheck> kOcspChecks[] = {
+    {OcspCheck::off, "off"}, {OcspCheck::leaf, "leaf"}, {OcspCheck::chain, "chain"}};
+
+constexpr NameEntry<OcspResponder> kOcspResponders[] = {
+    {OcspResponder::up, "up"}, {OcspResponder::down, "down"}};
 
 constexpr NameEntry<Resumption> kResumptions[] = {
     {Resumption::none, "none"},
@@ -92,6 +104,9 @@ std::span<const NameEntry<ExpectKind>> names(ExpectKind) { return kExpectKinds; 
 std::span<const NameEntry<Layer>> names(Layer) { return kLayers; }
 std::span<const NameEntry<Reason>> names(Reason) { return kReasons; }
 std::span<const NameEntry<Resumption>> names(Resumption) { return kResumptions; }
+std::span<const NameEntry<OcspStatus>> names(OcspStatus) { return kOcspStatuses; }
+std::span<const NameEntry<OcspCheck>> names(OcspCheck) { return kOcspChecks; }
+std::span<const NameEntry<OcspResponder>> names(OcspResponder) { return kOcspResponders; }
 
 std::string to_string(KeyType v) { return lookup(kKeyTypes, v); }
 std::string to_string(Fault v) { return lookup(kFaults, v); }
@@ -102,6 +117,9 @@ std::string to_string(ExpectKind v) { return lookup(kExpectKinds, v); }
 std::string to_string(Layer v) { return lookup(kLayers, v); }
 std::string to_string(Reason v) { return lookup(kReasons, v); }
 std::string to_string(Resumption v) { return lookup(kResumptions, v); }
+std::string to_string(OcspStatus v) { return lookup(kOcspStatuses, v); }
+std::string to_string(OcspCheck v) { return lookup(kOcspChecks, v); }
+std::string to_string(OcspResponder v) { return lookup(kOcspResponders, v); }
 
 std::optional<Reason> reason_for(Fault f) {
   switch (f) {

@@ -27,6 +27,9 @@ std::span<const NameEntry<ExpectKind>> names(ExpectKind);
 std::span<const NameEntry<Layer>> names(Layer);
 std::span<const NameEntry<Reason>> names(Reason);
 std::span<const NameEntry<Resumption>> names(Resumption);
+std::span<const NameEntry<OcspStatus>> names(OcspStatus);
+std::span<const NameEntry<OcspCheck>> names(OcspCheck);
+std::span<const NameEntry<OcspResponder>> names(OcspResponder);
 
 template <typename E>
 std::optional<E> parse_name(std::string_view text) {

@@ -16,8 +16,18 @@ constexpr std::string_view kKeys[] = {"name",   "identity", "expect",        "re
 
 constexpr std::string_view kNoCertificate = "none";
 
+// Why a gateway that checks OCSP refuses an otherwise valid certificate: the responder's
+// answer, or no answer at all (a correct gate fails closed).
+std::optional<Reason> ocsp_reason(const Identity& id, const Target& target) {
+  if (target.ocsp == OcspCheck::off) return std::nullopt;
+  if (target.ocsp_responder == OcspResponder::down) return Reason::ocsp_unavailable;
+  if (id.ocsp == OcspStatus::revoked) return Reason::ocsp_revoked;
+  if (id.ocsp == OcspStatus::unknown) return Reason::ocsp_unknown;
+  return std::nullopt;
+}
+
 // What a correct gateway does with this identity when the case does not say.
-Expectation implied(const Identity* id) {
+Expectation implied(const Identity* id, const Target& target) {
   Expectation e;
   if (!id) {
     e.kind = ExpectKind::reject;
@@ -25,6 +35,9 @@ Expectation implied(const Identity* id) {
   } else if (id->fault != Fault::none) {
     e.kind = ExpectKind::reject;
     e.reason = reason_for(id->fault);
+  } else if (auto ocsp = ocsp_reason(*id, target)) {
+    e.kind = ExpectKind::reject;
+    e.reason = ocsp;
   }
   return e;
 }
@@ -120,8 +133,8 @@ void read_pins(Reader& r, const toml::table& t, const std::string& path, Expecta
 }
 
 void read_expectation(Reader& r, const toml::table& t, const std::string& path,
-                      const Identity* id, Expectation& e) {
-  e = implied(id);
+                      const Identity* id, const Target& target, Expectation& e) {
+  e = implied(id, target);
   if (auto v = r.choice<ExpectKind>(t, "expect", path)) {
     e.kind = *v;
     if (e.kind == ExpectKind::accept) e.reason.reset();
@@ -176,7 +189,7 @@ void read(Reader& r, const toml::table& root, Scenario& s) {
     r.check_keys(t, path, "[[case]]", kKeys);
     const Identity* id = read_identity(r, t, path, s, c);
     read_name(r, t, path, seen, c);
-    read_expectation(r, t, path, id, c.expect);
+    read_expectation(r, t, path, id, s.target, c.expect);
     read_versions(r, t, path, s.target, c);
     if (auto v = r.string(t, "path", path)) {
       if (!v->starts_with('/'))
@@ -197,7 +210,7 @@ void imply_cases(Scenario& s) {
     Case c;
     c.name = id.name;
     c.identity = id.name;
-    c.expect = implied(&id);
+    c.expect = implied(&id, s.target);
     c.tls_versions = s.target.tls_versions;
     c.where = id.where;
     s.cases.push_back(std::move(c));
@@ -206,7 +219,7 @@ void imply_cases(Scenario& s) {
   // "none" cannot be an identity's name, so it is free when "missing" is taken.
   missing.name = s.find_identity("missing") ? "none" : "missing";
   missing.identity = std::string(kNoCertificate);
-  missing.expect = implied(nullptr);
+  missing.expect = implied(nullptr, s.target);
   if (s.target.verify != VerifyMode::required) missing.expect = Expectation{};
   missing.tls_versions = s.target.tls_versions;
   s.cases.push_back(std::move(missing));

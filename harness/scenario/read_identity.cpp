@@ -13,11 +13,12 @@ constexpr std::string_view kKeys[] = {
     "name",         "fault",        "key_type",           "common_name",
     "san_dns",      "san_uri",      "organization",       "organizational_unit",
     "not_before_days", "not_after_days", "cert",          "key",
-    "chain"};
+    "chain",        "ocsp"};
 // Keys that describe a certificate the PKI generates; a brought certificate has its own.
 constexpr std::string_view kGeneratedOnly[] = {
     "key_type",     "common_name",         "san_dns",         "san_uri",
-    "organization", "organizational_unit", "not_before_days", "not_after_days"};
+    "organization", "organizational_unit", "not_before_days", "not_after_days",
+    "ocsp"};
 
 void read_name(Reader& r, const toml::table& t, const std::string& path,
                std::map<std::string, int>& seen, Identity& id) {
@@ -86,6 +87,21 @@ void read_generated(Reader& r, const toml::table& t, const std::string& path, co
   read_window(r, t, path, pki, id);
 }
 
+// The status the fixture OCSP responder gives; only asked when the gateway checks OCSP.
+void read_ocsp(Reader& r, const toml::table& t, const std::string& path, const Target& target,
+               Identity& id) {
+  id.ocsp = id.fault == Fault::revoked ? OcspStatus::revoked : OcspStatus::good;
+  auto v = r.choice<OcspStatus>(t, "ocsp", path);
+  if (!v) return;
+  id.ocsp = *v;
+  if (target.ocsp == OcspCheck::off)
+    r.error(Reader::at(t, "ocsp"), join(path, "ocsp"),
+            fmt::format("identity '{}' sets an OCSP status, but [target] ocsp is off: no gateway "
+                        "would ask for it",
+                        id.name),
+            "set [target] ocsp = \"leaf\" (kind = \"nginx\"), or remove ocsp");
+}
+
 bool on_allow_list(const AllowList& a, const Identity& id) {
   auto in = [](const std::vector<std::string>& list, const std::string& v) {
     return std::find(list.begin(), list.end(), v) != list.end();
@@ -126,6 +142,7 @@ void read(Reader& r, const toml::table& root, Scenario& s) {
       read_brought(r, t, path, id);
     else
       read_generated(r, t, path, s.pki, id);
+    if (id.generated()) read_ocsp(r, t, path, s.target, id);
     check_not_allowed(r, t, path, s.target, id);
     // Kept even when broken, so cases naming it are not reported as unknown as well.
     if (!id.name.empty()) s.identities.push_back(std::move(id));

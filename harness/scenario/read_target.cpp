@@ -11,7 +11,8 @@ namespace {
 constexpr std::string_view kKeys[] = {
     "kind",        "profile",         "verify",   "crl",          "verify_depth",
     "tls_versions", "session_cache",  "session_tickets", "template", "nginx_binary",
-    "url",         "server_name",     "ca_file",  "timeout_ms",   "allow"};
+    "url",         "server_name",     "ca_file",  "timeout_ms",   "allow",
+    "ocsp",        "ocsp_responder"};
 constexpr std::string_view kAllowKeys[] = {"common_names", "san_dns", "san_uri"};
 
 // Gateway profiles: how a target expresses canonical refusals on the wire.
@@ -33,6 +34,7 @@ constexpr KindOnly kKindOnly[] = {
     {"template", TargetKind::nginx, true}, {"nginx_binary", TargetKind::nginx},
     {"url", TargetKind::external},         {"server_name", TargetKind::external},
     {"ca_file", TargetKind::external},
+    {"ocsp", TargetKind::nginx},           {"ocsp_responder", TargetKind::nginx},
 };
 
 // The host of an https URL (brackets of an IPv6 literal removed), or why there is none.
@@ -125,6 +127,19 @@ void read_external(Reader& r, const toml::table& t, Target& g) {
   }
 }
 
+// ocsp / ocsp_responder: whether the gateway checks client certificates with the fixture
+// OCSP responder, and whether that responder answers.
+void read_ocsp(Reader& r, const toml::table& t, Target& g) {
+  if (auto v = r.choice<OcspCheck>(t, "ocsp", "target")) g.ocsp = *v;
+  if (auto v = r.choice<OcspResponder>(t, "ocsp_responder", "target")) {
+    g.ocsp_responder = *v;
+    if (g.ocsp == OcspCheck::off)
+      r.error(Reader::at(t, "ocsp_responder"), "target.ocsp_responder",
+              "the OCSP responder only runs when the gateway checks OCSP, but ocsp is off",
+              "add ocsp = \"leaf\" (or \"chain\"), or remove ocsp_responder");
+  }
+}
+
 void read(Reader& r, const toml::table& root, Scenario& s) {
   Target& g = s.target;
   g.verify_depth = s.pki.verify_depth;
@@ -159,6 +174,7 @@ void read(Reader& r, const toml::table& root, Scenario& s) {
   if (g.kind == TargetKind::nginx)
     if (auto v = r.string(t, "nginx_binary", "target")) g.nginx_binary = *v;
   if (g.kind == TargetKind::external) read_external(r, t, g);
+  if (g.kind == TargetKind::nginx) read_ocsp(r, t, g);
 }
 
 }  // namespace

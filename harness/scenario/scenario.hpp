@@ -56,7 +56,22 @@ enum class Reason {
   weak_key,
   key_mismatch,
   not_allowed,
+  // OCSP (client-certificate status checking): what the responder says, or that none answered.
+  ocsp_revoked,
+  ocsp_unknown,
+  ocsp_unavailable,
 };
+
+// What the fixture OCSP responder answers for an identity (RFC 6960 CertStatus).
+enum class OcspStatus { good, revoked, unknown };
+
+// Whether the gateway asks an OCSP responder about client certificates: not at all, about
+// the leaf only (nginx `ssl_ocsp leaf`), or about every certificate of the chain (`ssl_ocsp on`).
+enum class OcspCheck { off, leaf, chain };
+
+// The fixture responder for a scenario: answering on loopback, or down (a port nobody
+// listens on), to see whether the gateway fails open or closed.
+enum class OcspResponder { up, down };
 
 // Where a key came from in the TOML file, for messages that point at it.
 struct SourceRef {
@@ -81,6 +96,9 @@ struct Identity {
   std::filesystem::path cert_file;
   std::filesystem::path key_file;
   std::filesystem::path chain_file;
+  // Default: revoked for a revoked identity (the CA says so on its CRL and by OCSP), else good.
+  // `revoked` on a valid identity is a revocation only OCSP knows of (the CRL is older).
+  OcspStatus ocsp = OcspStatus::good;
   SourceRef where;
 
   bool generated() const { return cert_file.empty(); }
@@ -122,6 +140,9 @@ struct Target {
   // Launched gateways: which template under fixtures/<kind>/ to render (e.g. "verify-on").
   std::string nginx_template = "verify-on";
   std::string nginx_binary = "nginx";
+  // Client-certificate OCSP (nginx only): the harness runs a responder on loopback.
+  OcspCheck ocsp = OcspCheck::off;
+  OcspResponder ocsp_responder = OcspResponder::up;
   // external: where the gateway listens, the name to send as SNI, the CA to trust.
   std::string url;
   std::string server_name;
@@ -220,5 +241,8 @@ std::string to_string(ExpectKind);
 std::string to_string(Layer);
 std::string to_string(Reason);
 std::string to_string(Resumption);
+std::string to_string(OcspStatus);
+std::string to_string(OcspCheck);
+std::string to_string(OcspResponder);
 
 }  // namespace mtls::scenario

@@ -8,14 +8,15 @@
 #include "target/nginx_binary.hpp"
 #include "target/nginx_config.hpp"
 #include "target/nginx_target.hpp"
+#include "target/ocsp_responder.hpp"
 
 namespace mtls::target {
 namespace fs = std::filesystem;
 
 namespace nginx {
 
-NginxTarget::NginxTarget(Launch launch, Endpoint endpoint)
-    : launch_(std::move(launch)), endpoint_(std::move(endpoint)) {}
+NginxTarget::NginxTarget(Launch launch, Endpoint endpoint, std::unique_ptr<OcspResponder> ocsp)
+    : launch_(std::move(launch)), endpoint_(std::move(endpoint)), ocsp_(std::move(ocsp)) {}
 
 NginxTarget::~NginxTarget() { stop(); }
 
@@ -40,6 +41,23 @@ void NginxTarget::stop() {
   if (stopped_) return;
   stopped_ = true;
   launch::stop_group(launch_.master);
+  if (ocsp_) ocsp_->stop();
+}
+
+// [target] ocsp: the fixture responder (or a port nobody listens on) for nginx to ask.
+std::unique_ptr<OcspResponder> start_ocsp(const scenario::Scenario& s, const pki::Fixtures& f,
+                                          const std::string& host, const fs::path& runtime_dir) {
+  if (s.target.ocsp == scenario::OcspCheck::off) return nullptr;
+  if (s.target.ocsp_responder == scenario::OcspResponder::down)
+    return OcspResponder::start_down(host);
+  try {
+    return OcspResponder::start(pki::OcspLedger::load(s, f), host,
+                                runtime_dir / "ocsp-responder.log");
+  } catch (const TargetError&) {
+    throw;
+  } catch (const std::exception& e) {
+    throw TargetError(std::string("OCSP responder: ") + e.what());
+  }
 }
 
 }  // namespace nginx
@@ -54,6 +72,8 @@ std::unique_ptr<RunningTarget> start_nginx(const scenario::Scenario& s, const pk
   common::make_dirs(launch.runtime_dir);
   launch.version = nginx::version(launch.binary, launch.runtime_dir);
   const auto templates = nginx::find_templates_dir(s);
+  auto ocsp = nginx::start_ocsp(s, f, opts.host, launch.runtime_dir);
+  const std::string ocsp_url = ocsp ? ocsp->url() : "";
 
   launch::Gateway g;
   g.name = "nginx";
@@ -65,7 +85,7 @@ std::unique_ptr<RunningTarget> start_nginx(const scenario::Scenario& s, const pk
   // taken port's bind() for 2.5 s before giving up).
   g.pid_file = launch.runtime_dir / "nginx.pid";
   g.prepare = [&](int port) {
-    const auto values = nginx::placeholders(s, f, {opts.host, port, launch.runtime_dir});
+    const auto values = nginx::placeholders(s, f, {opts.host, port, launch.runtime_dir, ocsp_url});
     const auto conf = nginx::write_config(templates, launch.template_name, values, launch.runtime_dir);
     const auto& dir = launch.runtime_dir;
     if (s.target.crl) {
@@ -87,8 +107,8 @@ std::unique_ptr<RunningTarget> start_nginx(const scenario::Scenario& s, const pk
   launch.master = l.pid;
   launch.log_offset = l.log_offset;
   launch.startup = l.startup;
-  return std::make_unique<nginx::NginxTarget>(std::move(launch),
-                                              launch::loopback_endpoint(opts.host, l.port, f));
+  return std::make_unique<nginx::NginxTarget>(
+      std::move(launch), launch::loopback_endpoint(opts.host, l.port, f), std::move(ocsp));
 }
 
 }  // namespace mtls::target

@@ -56,6 +56,16 @@ std::string allow_cn_entries(const scenario::Target& t) {
   return out;
 }
 
+// Client-certificate OCSP: `leaf` asks about the client's certificate, `on` about every
+// certificate of its chain. The cache keeps good answers until their nextUpdate.
+std::string ssl_ocsp(const scenario::Target& t, const std::string& url) {
+  if (t.ocsp == scenario::OcspCheck::off) return "# ssl_ocsp: [target] ocsp = off";
+  if (url.empty()) throw TargetError("nginx: [target] ocsp is on but no OCSP responder runs");
+  return fmt::format("ssl_ocsp {};\n        ssl_ocsp_responder {};\n        ssl_ocsp_cache "
+                     "shared:mtls_ocsp:1m;",
+                     t.ocsp == scenario::OcspCheck::leaf ? "leaf" : "on", url);
+}
+
 void check_allow_list(const scenario::Target& t) {
   if (t.nginx_template != "allow-cn") return;
   if (t.allow.common_names.empty())
@@ -107,6 +117,7 @@ Placeholders placeholders(const scenario::Scenario& s, const pki::Fixtures& f, c
       {"ssl_session_cache", t.session_cache ? "shared:mtls_sessions:1m" : "off"},
       {"ssl_session_tickets", t.session_tickets ? "on" : "off"},
       {"allow_cn_entries", allow_cn_entries(t)},
+      {"ssl_ocsp", ssl_ocsp(t, site.ocsp_responder_url)},
   };
 }
 

@@ -18,6 +18,7 @@ struct Site {
   std::string host = "127.0.0.1";  // numeric address
   int port = 0;
   std::filesystem::path runtime_dir;  // absolute
+  std::string ocsp_responder_url;     // [target] ocsp on: where nginx asks; else empty
 };
 
 // nginx reads its CRLs from a copy in the runtime dir, so a CRL pushed to a running nginx

@@ -5,10 +5,15 @@
 #include <chrono>
 #include <cstdint>
 #include <filesystem>
+#include <memory>
 #include <string>
 #include <sys/types.h>
 
 #include "target/target.hpp"
+
+namespace mtls::target {
+class OcspResponder;
+}
 
 namespace mtls::target::nginx {
 
@@ -26,7 +31,9 @@ struct Launch {
 
 class NginxTarget : public RunningTarget {
  public:
-  NginxTarget(Launch launch, Endpoint endpoint);
+  // `ocsp`: the responder nginx asks about client certificates ([target] ocsp), stopped after
+  // nginx; null when OCSP is off.
+  NginxTarget(Launch launch, Endpoint endpoint, std::unique_ptr<OcspResponder> ocsp = nullptr);
   ~NginxTarget() override;
 
   Endpoint endpoint() const override { return endpoint_; }
@@ -45,6 +52,7 @@ class NginxTarget : public RunningTarget {
  private:
   Launch launch_;
   Endpoint endpoint_;
+  std::unique_ptr<OcspResponder> ocsp_;
   bool stopped_ = false;
 };
 

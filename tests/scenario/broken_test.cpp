@@ -79,6 +79,12 @@ const Row kRows[] = {
   {"timeout_range.toml",             3, 14, "target.timeout_ms",        "from 100 to 600000"},
   {"tls_version_duplicate.toml",     3, 24, "target.tls_versions[1]",   "'1.3' is listed twice"},
   {"tls_versions_empty.toml",        3, 16, "target.tls_versions",      "must list at least one value"},
+  // OCSP
+  {"ocsp_on_embedded.toml",          4,  8, "target.ocsp",              "applies only to kind = \"nginx\""},
+  {"ocsp_check_typo.toml",           4,  8, "target.ocsp",              "expected one of: off, leaf, chain"},
+  {"ocsp_responder_without_check.toml", 4, 18, "target.ocsp_responder", "but ocsp is off"},
+  {"ocsp_status_typo.toml",          8,  8, "identity[0].ocsp",         "did you mean 'revoked'?"},
+  {"ocsp_status_without_check.toml", 7,  8, "identity[0].ocsp",        "[target] ocsp is off"},
   // [[case]]
   {"alert_typo.toml",                8,  9, "case[0].alert",            "did you mean 'unknown_ca'?"},
   {"status_range.toml",              8, 10, "case[0].status",           "700 is out of range"},

@@ -173,6 +173,20 @@ TEST_CASE("placeholders follow [target]", "[nginx][template]") {
 
   const auto v6 = target::nginx::placeholders(s, fake_fixtures(), {"::1", 8443, "/run/mtls"});
   CHECK(v6.at("listen_address") == "[::1]");
+
+  CHECK_THAT(values().at("ssl_ocsp"), Catch::StartsWith("# ssl_ocsp"));
+  s.target.ocsp = scenario::OcspCheck::leaf;
+  auto ocsp_site = site();
+  ocsp_site.ocsp_responder_url = "http://127.0.0.1:9999/";
+  const auto leaf = target::nginx::placeholders(s, fake_fixtures(), ocsp_site).at("ssl_ocsp");
+  CHECK_THAT(leaf, Catch::StartsWith("ssl_ocsp leaf;") &&
+                       Catch::Contains("ssl_ocsp_responder http://127.0.0.1:9999/;") &&
+                       Catch::Contains("ssl_ocsp_cache shared:mtls_ocsp:1m;"));
+  s.target.ocsp = scenario::OcspCheck::chain;
+  CHECK_THAT(target::nginx::placeholders(s, fake_fixtures(), ocsp_site).at("ssl_ocsp"),
+             Catch::StartsWith("ssl_ocsp on;"));
+  CHECK_THROWS_WITH(target::nginx::placeholders(s, fake_fixtures(), site()),
+                    Catch::Contains("no OCSP responder runs"));
 }
 
 TEST_CASE("placeholders refuse what nginx cannot express", "[nginx][template]") {
@@ -222,7 +236,7 @@ TEST_CASE("an unknown template name lists the available ones", "[nginx][template
     FAIL("no error");
   } catch (const target::TargetError& e) {
     CHECK_THAT(e.what(), Catch::Contains("nginx template 'verify-off' not found") &&
-                             Catch::Contains("available: allow-cn, no-crl, optional-403, "
+                             Catch::Contains("available: allow-cn, no-crl, ocsp, optional-403, "
                                              "optional-no-enforce, verify-on"));
   }
 }
