@@ -45,7 +45,7 @@ scenario::Scenario nginx_scenario(const std::string& tmpl) {
   return s;
 }
 
-target::nginx::Site site() { return {"127.0.0.1", 8443, "/run/mtls"}; }
+target::nginx::Site site() { return {"127.0.0.1", 8443, "/run/mtls", ""}; }
 
 std::string render_shipped(const scenario::Scenario& s) {
   const auto values = target::nginx::placeholders(s, fake_fixtures(), site());
@@ -113,7 +113,7 @@ TEST_CASE("common names are spelled as $ssl_client_s_dn spells them", "[nginx][t
 
 TEST_CASE("every shipped template renders completely", "[nginx][template]") {
   const auto names = target::nginx::template_names(templates_dir());
-  CHECK(names == std::vector<std::string>{"allow-cn", "no-crl", "optional-403",
+  CHECK(names == std::vector<std::string>{"allow-cn", "no-crl", "ocsp", "optional-403",
                                           "optional-no-enforce", "verify-on"});
   for (const auto& name : names) {
     CAPTURE(name);
@@ -131,7 +131,11 @@ TEST_CASE("templates differ exactly where they claim to", "[nginx][template]") {
     std::vector<std::string> absent;
   };
   const Row rows[] = {
-      {"verify-on", {"ssl_verify_client on;", "ssl_crl /run/mtls/crl.pem;"}, {"return 403"}},
+      {"verify-on", {"ssl_verify_client on;", "ssl_crl /run/mtls/crl.pem;"},
+       {"return 403", "ssl_ocsp"}},
+      // [target] ocsp off here: the directive is a comment (placeholders test the rest).
+      {"ocsp", {"ssl_verify_client on;", "ssl_crl /run/mtls/crl.pem;", "# ssl_ocsp: [target] ocsp = off"},
+       {"return 403"}},
       {"optional-403",
        {"ssl_verify_client optional;", "if ($ssl_client_verify != SUCCESS)", "return 403;"},
        {}},
@@ -171,7 +175,7 @@ TEST_CASE("placeholders follow [target]", "[nginx][template]") {
   CHECK_THAT(values().at("ssl_crl"), Catch::StartsWith("#"));
   CHECK(values().at("verify_depth") == "3");
 
-  const auto v6 = target::nginx::placeholders(s, fake_fixtures(), {"::1", 8443, "/run/mtls"});
+  const auto v6 = target::nginx::placeholders(s, fake_fixtures(), {"::1", 8443, "/run/mtls", ""});
   CHECK(v6.at("listen_address") == "[::1]");
 
   CHECK_THAT(values().at("ssl_ocsp"), Catch::StartsWith("# ssl_ocsp"));
