@@ -1,6 +1,7 @@
 // `mtls-harness run FILE`: fixture PKI -> target -> cases -> reports -> exit code.
 #include <CLI/CLI.hpp>
 #include <chrono>
+#include <cstdlib>
 #include <fmt/core.h>
 #include <fmt/format.h>
 #include <fnmatch.h>
@@ -189,7 +190,9 @@ int run(const RunArgs& a) {
   m.finished_at = report::now_iso8601();
   m.duration_ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
 
-  report::print_table(rep, std::cout, !a.no_color && ::isatty(STDOUT_FILENO) == 1);
+  // Colour only on a terminal, and never when asked not to (--no-color, or NO_COLOR set).
+  const bool color = !a.no_color && std::getenv("NO_COLOR") == nullptr && ::isatty(STDOUT_FILENO) == 1;
+  report::print_table(rep, std::cout, color);
   try {
     for (const auto& p : report::write_all(rep, std::filesystem::path(a.reports) / s.name))
       std::cout << "wrote " << p.string() << "\n";
@@ -213,7 +216,7 @@ void add_run(CLI::App& app, int& exit_code) {
   cmd->add_option("--target", a->target_kind, "Override [target].kind: embedded, nginx, external");
   cmd->add_option("--tls", a->tls, "Only these TLS versions (1.2, 1.3)");
   cmd->add_option("--case", a->only, "Only cases whose name matches this glob (repeatable)");
-  cmd->add_flag("--no-color", a->no_color, "No colours even on a terminal");
+  cmd->add_flag("--no-color", a->no_color, "No colours even on a terminal (so does NO_COLOR=1)");
   cmd->add_flag("--skip-load", a->skip_load, "Run the cases only, not the [[load]] phases");
   cmd->add_flag("--skip-cases", a->skip_cases, "Run the [[load]] phases only");
   cmd->callback([a, &exit_code] { exit_code = run(*a); });

@@ -1,9 +1,10 @@
-// The one in-memory report every output is rendered from (JSON is canonical; JUnit and the
-// terminal table are views of the same model).
+// The one in-memory report every output is rendered from (JSON is canonical; JUnit,
+// summary.md, report.html and the terminal table are views of the same model).
 #pragma once
 
 #include <filesystem>
 #include <iosfwd>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -48,10 +49,24 @@ struct Report {
 
 std::string to_json(const Report& r);
 std::string to_junit(const Report& r);
+std::string to_markdown(const Report& r);  // summary.md
+std::string to_html(const Report& r);      // report.html: one self-contained page
 void print_table(const Report& r, std::ostream& out, bool color);
 
-// report.json and junit.xml into dir, each atomically; returns the paths written.
+// Text safe inside Markdown (table cells included): markup characters backslash-escaped,
+// line breaks flattened.
+std::string markdown_escape(const std::string& text);
+
+// junit.xml, report.html, summary.md and report.json into dir, each atomically; returns the
+// paths written. When GITHUB_STEP_SUMMARY names a file, summary.md is appended to it; failing
+// to do so is a warning on `warnings`, not an error.
+std::vector<std::filesystem::path> write_all(const Report& r, const std::filesystem::path& dir,
+                                             std::ostream& warnings);
 std::vector<std::filesystem::path> write_all(const Report& r, const std::filesystem::path& dir);
+
+// Appends markdown to the file named by $GITHUB_STEP_SUMMARY, if set. Returns the problem
+// when it could not (nullopt when done or not set).
+std::optional<std::string> append_to_step_summary(const std::string& markdown);
 
 std::string now_iso8601();
 std::string sha256_file_hex(const std::filesystem::path& file);

@@ -1,19 +1,49 @@
+#include <cerrno>
+#include <cstdlib>
+#include <cstring>
+#include <fstream>
+#include <iostream>
+
 #include "common/files.hpp"
 #include "report/report.hpp"
 
 namespace mtls::report {
 
-std::vector<std::filesystem::path> write_all(const Report& r, const std::filesystem::path& dir) {
+std::optional<std::string> append_to_step_summary(const std::string& markdown) {
+  const char* path = std::getenv("GITHUB_STEP_SUMMARY");
+  if (path == nullptr || *path == '\0') return std::nullopt;
+  // Append, never replace: earlier steps of the job wrote their own summaries there.
+  std::ofstream out(path, std::ios::app | std::ios::binary);
+  if (out) out << markdown << "\n";
+  if (out) out.flush();
+  if (!out)
+    return std::string("cannot append the summary to GITHUB_STEP_SUMMARY=") + path + ": " +
+           std::strerror(errno);
+  return std::nullopt;
+}
+
+std::vector<std::filesystem::path> write_all(const Report& r, const std::filesystem::path& dir,
+                                             std::ostream& warnings) {
   common::make_dirs(dir);
   std::vector<std::filesystem::path> written;
+  auto write = [&](const char* name, const std::string& content) {
+    auto path = dir / name;
+    common::write_file_atomic(path, content);
+    written.push_back(path);
+  };
   // JSON last: it is the canonical file, and its presence means the set is complete.
-  auto junit = dir / "junit.xml";
-  common::write_file_atomic(junit, to_junit(r));
-  written.push_back(junit);
-  auto json = dir / "report.json";
-  common::write_file_atomic(json, to_json(r));
-  written.push_back(json);
+  write("junit.xml", to_junit(r));
+  write("report.html", to_html(r));
+  const auto markdown = to_markdown(r);
+  write("summary.md", markdown);
+  write("report.json", to_json(r));
+  if (auto problem = append_to_step_summary(markdown))
+    warnings << "mtls-harness: warning: " << *problem << "\n";
   return written;
+}
+
+std::vector<std::filesystem::path> write_all(const Report& r, const std::filesystem::path& dir) {
+  return write_all(r, dir, std::cerr);
 }
 
 }  // namespace mtls::report
