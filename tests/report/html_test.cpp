@@ -158,6 +158,10 @@ TEST_CASE("html: each load phase has its charts and tables") {
   CHECK_THAT(element(page, "phase-2-cpu", "</figure>"), Catch::Contains("1210 µs"));
   CHECK_THAT(element(page, "phase-2-gates", "</table>"), Catch::Contains("<span class=\"badge fail\">fail</span>"));
   CHECK_THAT(element(page, "phase-2-resumption", "</dl>"), Catch::Contains("2300 → 2250 (97.8 %)"));
+  const auto events = element(page, "phase-2-events", "</ul>");
+  CHECK_THAT(events, Catch::Contains("1.500 s: errors_begin <code>tls_alert:certificate_expired</code>"));
+  CHECK_THAT(events, Catch::Contains("1.750 s: recovered <code>after 1 failed connections</code>"));
+  CHECK(page.find("id=\"phase-1-events\"") == std::string::npos);
 }
 
 TEST_CASE("html: run metadata") {

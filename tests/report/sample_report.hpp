@@ -64,6 +64,8 @@ inline load::PhaseResult phase(const std::string& name, bool open, bool resumed)
     p.errors.add("tls_alert:certificate_expired", 12);
     p.errors.add("http_status:<403>", 1);
     p.series.at(1.5).errors += 13;
+    p.events.failed(1.5, "tls_alert:certificate_expired");
+    p.events.ok(1.75);
     p.counts.connections_failed = 13;
     p.counts.handshakes_failed = 12;
     p.gates.push_back({"error_rate_max", 0, 13.0 / 3013, false, "error_rate_max <= 0: 0.0043 (fail)"});

@@ -1,4 +1,5 @@
 // One load phase: what it was, its gates, its charts, and the tables behind the charts.
+#include <algorithm>
 #include <fmt/format.h>
 
 #include "report/html/escape.hpp"
@@ -101,7 +102,20 @@ std::string errors_table(const load::PhaseResult& p, int n) {
       R"(<table class="errors" id="phase-{}-errors"><thead><tr><th>error class</th><th>connections</th></tr></thead><tbody>)", n);
   for (const auto& [k, count] : p.errors.all())
     out += fmt::format(R"(<tr><td><code>{}</code></td><td class="num">{}</td></tr>)", escape(k), count);
-  return out + "</tbody></table>";
+  out += "</tbody></table>";
+  // When errors began and ended matters as much as how many there were; the first few.
+  const auto& events = p.events.events();
+  if (events.empty()) return out;
+  constexpr std::size_t kShown = 20;
+  out += fmt::format(R"(<ul class="events" id="phase-{}-events">)", n);
+  for (std::size_t i = 0; i < std::min(events.size(), kShown); ++i) {
+    const auto& e = events[i];
+    const auto detail = e.what == "recovered" ? fmt::format("after {} failed connections", e.errors)
+                                              : e.error;
+    out += fmt::format("<li>{:.3f} s: {} <code>{}</code></li>", e.t_s, escape(e.what), escape(detail));
+  }
+  if (events.size() > kShown) out += fmt::format("<li>… {} more in report.json</li>", events.size() - kShown);
+  return out + "</ul>";
 }
 
 }  // namespace
