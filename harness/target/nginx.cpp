@@ -1,6 +1,11 @@
 // start_nginx: render the template, let nginx check it, launch it in the foreground, wait
 // until it accepts connections, and stop it by PID (the process handling is launch.cpp's).
+#include <algorithm>
+#include <chrono>
 #include <csignal>
+#include <fstream>
+#include <set>
+#include <thread>
 #include <fmt/format.h>
 
 #include "common/files.hpp"
@@ -24,13 +29,38 @@ std::string NginxTarget::describe() const {
   return fmt::format("nginx {} (template {})", launch_.version, launch_.template_name);
 }
 
+namespace {
+
+// The master's children (workers, cache manager) from /proc/<pid>/task/<pid>/children.
+std::set<pid_t> children_of(pid_t pid) {
+  const auto tid = std::to_string(pid);
+  std::ifstream in("/proc/" + tid + "/task/" + tid + "/children");
+  std::set<pid_t> out;
+  for (long child = 0; in >> child;) out.insert(static_cast<pid_t>(child));
+  return out;
+}
+
+}  // namespace
+
 bool NginxTarget::replace_crls(const std::string& pem) {
   if (!launch_.crl || stopped_) return false;
   common::write_file_atomic(crl_copy(launch_.runtime_dir), pem, 0644,
                             common::Durability::regenerable);
-  // The master re-reads its configuration and hands new connections to new workers; the
-  // old workers finish the connections they hold.
-  return ::kill(launch_.master, SIGHUP) == 0;
+  // The master re-reads its configuration and starts new workers; until the old ones have
+  // exited they still accept connections with the old CRLs and ticket keys, so wait for that
+  // (bounded: a worker holding a long keep-alive connection may linger; callers poll anyway).
+  const auto old = children_of(launch_.master);
+  if (::kill(launch_.master, SIGHUP) != 0) return false;
+  const auto until = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+  while (std::chrono::steady_clock::now() < until) {
+    const auto now = children_of(launch_.master);
+    const bool replaced = !now.empty() && std::none_of(now.begin(), now.end(), [&](pid_t p) {
+      return old.count(p) != 0;
+    });
+    if (replaced) break;
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+  return true;
 }
 
 std::string NginxTarget::log_since_start() const {
