@@ -16,6 +16,7 @@
 #include "common/process.hpp"
 #include "common/signals.hpp"
 #include "load/engine.hpp"
+#include "load/shard.hpp"
 #include "pki/fixtures.hpp"
 #include "probe/probe.hpp"
 #include "report/report.hpp"
@@ -35,11 +36,25 @@ struct RunArgs {
   bool no_color = false;
   bool skip_load = false;
   bool skip_cases = false;
+  std::string shard;                 // "i/N": run 1/N of each load phase
+  std::string shard_cases = "first"; // first: cases on shard 0 only; all: on every shard
+  load::ShardSpec spec;              // parsed from `shard`
 };
 
 // Narrow the scenario to what the command line asks for; a bad value is a usage error.
 bool apply_overrides(scenario::Scenario& s, const RunArgs& a) {
-  if (!a.target_kind.empty()) {
+  if (a.target_kind.rfind("https://", 0) == 0) {
+    // A gateway that is already running (another process, another machine): the load and
+    // cases go to that URL; the CA is the scenario's [target].ca_file or, when it has none,
+    // the fixture PKI's (a gateway serving this scenario's fixtures: `mtls-harness serve`).
+    s.target.kind = scenario::TargetKind::external;
+    s.target.url = a.target_kind;
+    std::string host = a.target_kind.substr(8);
+    host = host.substr(0, host.find_first_of("/"));
+    if (!host.empty() && host.front() == '[') host = host.substr(1, host.find(']') - 1);
+    else host = host.substr(0, host.rfind(':'));
+    s.target.server_name = host;
+  } else if (!a.target_kind.empty()) {
     auto k = scenario::parse_name<scenario::TargetKind>(a.target_kind);
     if (!k) {
       std::cerr << "--target: '" << a.target_kind << "' is not one of "
@@ -96,12 +111,33 @@ void progress(const cases::CaseResult& r, std::size_t done, std::size_t total, b
             << std::flush;
 }
 
+// A shard whose share of a phase is zero: a result with nothing in it, saying why.
+load::PhaseResult no_share(const scenario::LoadPhase& phase) {
+  load::PhaseResult r;
+  r.name = phase.name;
+  r.mode = phase.rate > 0 ? "open" : "closed";
+  r.phase = phase;
+  r.stop_reason = "no shard share";
+  return r;
+}
+
 std::vector<load::PhaseResult> run_load(const scenario::Scenario& s, const pki::Fixtures& f,
                                          target::RunningTarget& tgt,
-                                         const std::atomic<bool>& stop) {
+                                         const std::atomic<bool>& stop, load::ShardSpec spec,
+                                         bool sharded) {
   std::vector<load::PhaseResult> out;
-  for (const auto& phase : s.load) {
+  for (const auto& whole : s.load) {
     if (stop.load()) break;
+    const auto sp = load::shard_phase(whole, spec);
+    const auto& phase = sp.phase;
+    load::ShardShare share{spec.index, spec.count, sp.runs, sp.note,
+                           phase.connections, phase.rate, phase.max_connections_total};
+    if (!sp.runs) {
+      std::cerr << sp.note << "\n";
+      out.push_back(no_share(whole));
+      out.back().shard = share;
+      continue;
+    }
     load::PhaseOptions o;
     o.target_pid = tgt.pid();
     o.target_in_process = s.target.kind == scenario::TargetKind::embedded;
@@ -111,6 +147,11 @@ std::vector<load::PhaseResult> run_load(const scenario::Scenario& s, const pki::
                                             : fmt::format("{} connections", phase.connections),
                              phase.duration_s);
     out.push_back(load::run_phase(phase, s, f, tgt.endpoint(), o));
+    if (sharded) {
+      // The report shows the phase as the scenario wrote it; `shard` says what ran here.
+      out.back().phase = whole;
+      out.back().shard = share;
+    }
     // A short question answered with the phase's own settings: does a client revoked after
     // its session began still get in by resuming it?
     if (!stop.load() && phase.resumption != scenario::Resumption::none) {
@@ -145,11 +186,23 @@ int run(const RunArgs& a) {
   pki::Options popts;
   popts.fixtures_root = a.fixtures;
   auto fixtures = pki::materialize(s, popts);
+  if (s.target.kind == scenario::TargetKind::external && s.target.ca_file.empty())
+    s.target.ca_file = fixtures.server_trust;
+  const bool sharded = !a.shard.empty();
+  if (sharded) {
+    m.shard_index = a.spec.index;
+    m.shard_count = a.spec.count;
+  }
+  const bool run_cases_here = !a.skip_cases && (!sharded || a.spec.index == 0 || a.shard_cases == "all");
+  // Shards of one run, side by side on one machine, must not write over each other.
+  const auto report_dir = sharded ? std::filesystem::path(a.reports) / s.name /
+                                        fmt::format("shard-{}-of-{}", a.spec.index, a.spec.count)
+                                  : std::filesystem::path(a.reports) / s.name;
 
   std::unique_ptr<target::RunningTarget> tgt;
   try {
     target::StartOptions topts;
-    topts.runtime_dir = std::filesystem::path(a.reports) / s.name / "target";
+    topts.runtime_dir = report_dir / "target";
     tgt = target::start(s, fixtures, topts);
   } catch (const std::exception& e) {
     std::cerr << "mtls-harness: target could not be started: " << e.what() << "\n";
@@ -164,9 +217,12 @@ int run(const RunArgs& a) {
   ropts.profile = s.target.profile;
   ropts.stop = &stop;
   ropts.on_result = [&](const cases::CaseResult& r) { progress(r, ++done, total, tty); };
-  if (!a.skip_cases) rep.cases = cases::run_cases(s, fixtures, tgt->endpoint(), ropts);
+  if (run_cases_here) rep.cases = cases::run_cases(s, fixtures, tgt->endpoint(), ropts);
+  else if (!a.skip_cases && !s.cases.empty())
+    std::cerr << fmt::format("shard {}/{}: the cases run on shard 0 (--shard-cases all runs them on every shard)\n",
+                             a.spec.index, a.spec.count);
   if (tty) std::cerr << "\r\033[K";
-  if (!a.skip_load) rep.phases = run_load(s, fixtures, *tgt, stop);
+  if (!a.skip_load) rep.phases = run_load(s, fixtures, *tgt, stop, a.spec, sharded);
 
   pid_t tpid = tgt->pid();
   int tstatus = 0;
@@ -194,7 +250,7 @@ int run(const RunArgs& a) {
   const bool color = !a.no_color && std::getenv("NO_COLOR") == nullptr && ::isatty(STDOUT_FILENO) == 1;
   report::print_table(rep, std::cout, color);
   try {
-    for (const auto& p : report::write_all(rep, std::filesystem::path(a.reports) / s.name))
+    for (const auto& p : report::write_all(rep, report_dir))
       std::cout << "wrote " << p.string() << "\n";
   } catch (const std::exception& e) {
     std::cerr << "mtls-harness: cannot write the report: " << e.what() << "\n";
@@ -213,13 +269,34 @@ void add_run(CLI::App& app, int& exit_code) {
   cmd->add_option("FILE", a->file, "Scenario TOML file")->required();
   cmd->add_option("--fixtures", a->fixtures, "Root directory for generated fixtures")->capture_default_str();
   cmd->add_option("--reports", a->reports, "Root directory for reports (<root>/<scenario>/)")->capture_default_str();
-  cmd->add_option("--target", a->target_kind, "Override [target].kind: embedded, nginx, external");
+  cmd->add_option("--target", a->target_kind,
+                  "Override [target].kind: embedded, nginx, haproxy, apache, caddy, external, or the "
+                  "https:// URL of a running gateway");
   cmd->add_option("--tls", a->tls, "Only these TLS versions (1.2, 1.3)");
   cmd->add_option("--case", a->only, "Only cases whose name matches this glob (repeatable)");
   cmd->add_flag("--no-color", a->no_color, "No colours even on a terminal (so does NO_COLOR=1)");
   cmd->add_flag("--skip-load", a->skip_load, "Run the cases only, not the [[load]] phases");
   cmd->add_flag("--skip-cases", a->skip_cases, "Run the [[load]] phases only");
-  cmd->callback([a, &exit_code] { exit_code = run(*a); });
+  cmd->add_option("--shard", a->shard,
+                  "Run shard INDEX/COUNT: 1/COUNT of each load phase (0 <= INDEX < COUNT <= 1024); "
+                  "reports go to <reports>/<scenario>/shard-INDEX-of-COUNT/ for `merge`");
+  cmd->add_option("--shard-cases", a->shard_cases,
+                  "With --shard: run the cases on the first shard only, or on all")
+      ->check(CLI::IsMember({"first", "all"}))
+      ->capture_default_str();
+  cmd->callback([a, &exit_code] {
+    if (!a->shard.empty()) {
+      std::string error;
+      auto spec = load::parse_shard(a->shard, &error);
+      if (!spec) {
+        std::cerr << "mtls-harness run: " << error << "\n";
+        exit_code = kBadInput;
+        return;
+      }
+      a->spec = *spec;
+    }
+    exit_code = run(*a);
+  });
 }
 
 }  // namespace mtls::cli

@@ -143,6 +143,9 @@ PhaseResult run_phase(const scenario::LoadPhase& phase, const scenario::Scenario
   plan.end = plan.measured_from + std::chrono::duration_cast<Clock::duration>(
                                       std::chrono::duration<double>(phase.duration_s));
   threads.go();
+  const auto wall_measured_from =
+      std::chrono::system_clock::now() +
+      std::chrono::duration_cast<std::chrono::system_clock::duration>(plan.measured_from - Clock::now());
 
   const TargetCpu target{opts};
   std::optional<double> target_before;
@@ -191,6 +194,8 @@ PhaseResult run_phase(const scenario::LoadPhase& phase, const scenario::Scenario
   r.mode = plan.open_loop ? "open" : "closed";
   r.phase = phase;
   r.threads = plan.threads;
+  r.measured_from_unix_s =
+      std::chrono::duration<double>(wall_measured_from.time_since_epoch()).count();
   r.partial = stopped;
   r.stop_reason = stopped ? "stopped" : "duration";
   Clock::time_point last_end = plan.measured_from;

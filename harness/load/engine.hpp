@@ -128,6 +128,17 @@ struct GateVerdict {
   std::string text;   // "handshake_p99_ms <= 5: measured 3.21 (pass)"
 };
 
+// What one load shard ran of a phase (see shard.hpp); absent in an unsharded or merged result.
+struct ShardShare {
+  int index = 0;
+  int count = 1;
+  bool runs = true;        // false: this shard's share was zero, nothing ran
+  std::string note;        // why it did not run
+  int connections = 0;     // this shard's part of the phase
+  double rate = 0;
+  std::int64_t max_connections_total = 0;
+};
+
 struct PhaseResult {
   std::string name;
   std::string mode;  // "closed" or "open"
@@ -135,7 +146,11 @@ struct PhaseResult {
   int threads = 0;
   double measured_s = 0;  // length of the measured window actually run
   bool partial = false;   // stopped early by a stop request
-  std::string stop_reason;  // "duration", "max_connections_total", "stopped"
+  std::string stop_reason;  // "duration", "max_connections_total", "stopped", "no shard share"
+  // Wall clock (s since the Unix epoch) when the measured window began: lines up the time
+  // series of shards that ran at the same time on different machines.
+  double measured_from_unix_s = 0;
+  std::optional<ShardShare> shard;
 
   Counts counts;
   ResumptionStats resumption;
@@ -172,6 +187,13 @@ PhaseResult run_phase(const scenario::LoadPhase& phase, const scenario::Scenario
 std::vector<GateVerdict> evaluate_gates(const scenario::Gates& gates, const PhaseResult& r);
 
 nlohmann::json to_json(const PhaseResult& r);
+// The inverse of to_json: every raw figure (counts, buckets, series, CPU) read back, so a
+// result read from a report can be merged and re-judged. Throws nlohmann::json::exception or
+// std::invalid_argument naming what is missing or malformed.
+PhaseResult phase_result_from_json(const nlohmann::json& j);
+// Gate limits as written in the scenario ({"handshake_p99_ms": 5, ...}; unset ones absent).
+nlohmann::json gate_limits_json(const scenario::Gates& g);
+scenario::Gates gate_limits_from_json(const nlohmann::json& j);
 // One line: "gates: handshake_p99_ms <= 5: 3.2 pass; error_rate_max <= 0.01: 0 pass".
 std::string gate_line(const PhaseResult& r);
 // Counts, rates, CPU, resumption, errors and a percentile table, for a terminal.

@@ -1,4 +1,5 @@
 #include <fmt/format.h>
+#include <stdexcept>
 
 #include "load/engine.hpp"
 #include "measure/histogram_json.hpp"
@@ -8,7 +9,7 @@ namespace {
 
 struct GateRow {
   const char* name;
-  const std::optional<double> scenario::Gates::*limit;
+  std::optional<double> scenario::Gates::*limit;
   bool at_most;  // measured <= limit passes; otherwise measured >= limit
   std::optional<double> (*measure)(const PhaseResult&);
 };
@@ -73,6 +74,25 @@ std::vector<GateVerdict> evaluate_gates(const scenario::Gates& gates, const Phas
     out.push_back(std::move(v));
   }
   return out;
+}
+
+nlohmann::json gate_limits_json(const scenario::Gates& g) {
+  nlohmann::json out = nlohmann::json::object();
+  for (const auto& row : kGates)
+    if (const auto& limit = g.*(row.limit)) out[row.name] = *limit;
+  return out;
+}
+
+scenario::Gates gate_limits_from_json(const nlohmann::json& j) {
+  scenario::Gates g;
+  for (const auto& [key, value] : j.items()) {
+    const GateRow* row = nullptr;
+    for (const auto& r : kGates)
+      if (key == r.name) row = &r;
+    if (!row) throw std::invalid_argument("gates: unknown gate '" + key + "'");
+    g.*(row->limit) = value.get<double>();
+  }
+  return g;
 }
 
 std::string gate_line(const PhaseResult& r) {

@@ -25,7 +25,19 @@ json phase_json(const scenario::LoadPhase& p) {
           {"resumed_share", p.resumed_share},
           {"tls_version", scenario::to_string(p.tls_version)},
           {"threads", p.threads},
-          {"path", p.path}};
+          {"path", p.path},
+          {"gates", gate_limits_json(p.gates)}};
+}
+
+json shard_json(const std::optional<ShardShare>& s) {
+  if (!s) return nullptr;
+  return {{"index", s->index},
+          {"count", s->count},
+          {"runs", s->runs},
+          {"note", s->note},
+          {"connections", s->connections},
+          {"rate", s->rate},
+          {"max_connections_total", s->max_connections_total}};
 }
 
 json counts_json(const Counts& c) {
@@ -72,6 +84,8 @@ nlohmann::json to_json(const PhaseResult& r) {
       {"measured_s", r.measured_s},
       {"partial", r.partial},
       {"stop_reason", r.stop_reason},
+      {"measured_from_unix_s", r.measured_from_unix_s},
+      {"shard", shard_json(r.shard)},
       {"counts", counts_json(r.counts)},
       {"handshakes_per_s", r.handshakes_per_s()},
       {"error_rate", r.error_rate()},

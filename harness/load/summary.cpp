@@ -29,6 +29,14 @@ void print_summary(std::ostream& out, const PhaseResult& r) {
   fmt::print(out, "load phase '{}' ({} loop, {} threads, {:.2f} s measured{}{})\n", r.name, r.mode,
              r.threads, r.measured_s, r.partial ? ", PARTIAL: stopped" : "",
              r.stop_reason == "max_connections_total" ? ", ended at max_connections_total" : "");
+  if (r.shard && !r.shard->runs) fmt::print(out, "  {}\n", r.shard->note);
+  else if (r.shard)
+    fmt::print(out, "  shard {}/{}: this shard's part: {}{}\n", r.shard->index, r.shard->count,
+               r.shard->rate > 0 ? fmt::format("{:g} connections/s", r.shard->rate)
+                                 : fmt::format("{} connections", r.shard->connections),
+               r.shard->max_connections_total > 0
+                   ? fmt::format(", at most {} in total", r.shard->max_connections_total)
+                   : "");
   fmt::print(out, "  connections {} (ok {}, failed {}, aborted {}; warm-up {}, missed arrivals {})\n",
              c.connections, c.connections_ok, c.connections_failed, c.connections_aborted,
              c.warmup_connections, c.arrivals_missed);

@@ -66,6 +66,17 @@ class LogLinearHistogram {
     max_ = std::max(max_, lowest(i) + width(i) - 1);
   }
 
+  // Puts back the exact sum, min, max and overflow a saved copy carries beside its buckets
+  // (add_bucket alone can only bound them), so a histogram read back equals the one written.
+  void restore_exact(std::uint64_t sum, std::uint64_t min, std::uint64_t max, std::uint64_t overflow) {
+    sum_ = sum;
+    overflow_ = overflow;
+    if (total_ == 0) return;
+    min_ = min;
+    max_ = max;
+  }
+  std::uint64_t sum() const { return sum_; }
+
   void merge(const LogLinearHistogram& o) {
     for (std::size_t i = 0; i < kBuckets; ++i) counts_[i] += o.counts_[i];
     total_ += o.total_;

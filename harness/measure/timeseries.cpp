@@ -23,9 +23,26 @@ SecondSample& TimeSeries::at(double seconds_since_start) {
   return seconds_[i];
 }
 
-void TimeSeries::merge(const TimeSeries& o) {
-  if (seconds_.size() < o.seconds_.size()) seconds_.resize(o.seconds_.size());
-  for (std::size_t i = 0; i < o.seconds_.size(); ++i) seconds_[i].merge(o.seconds_[i]);
+void TimeSeries::merge(const TimeSeries& o, std::size_t offset_s) {
+  for (std::size_t i = 0; i < o.seconds_.size(); ++i)
+    at(static_cast<double>(i + offset_s)).merge(o.seconds_[i]);
+}
+
+TimeSeries TimeSeries::from_json(const nlohmann::json& seconds) {
+  TimeSeries ts;
+  for (const auto& j : seconds) {
+    auto& s = ts.at(j.at("t").get<double>());
+    s.connections = j.at("connections").get<std::uint64_t>();
+    s.handshakes = j.at("handshakes").get<std::uint64_t>();
+    s.resumed = j.at("resumed").get<std::uint64_t>();
+    s.requests = j.at("requests").get<std::uint64_t>();
+    s.errors = j.at("errors").get<std::uint64_t>();
+    if (j.contains("errors_by_class"))
+      s.errors_by_class = j.at("errors_by_class").get<std::map<std::string, std::uint64_t>>();
+    if (j.contains("latency_buckets"))
+      s.latency = histogram_from_buckets<CoarseHistogram::kSubBits, std::uint32_t>(j.at("latency_buckets"));
+  }
+  return ts;
 }
 
 nlohmann::json TimeSeries::to_json() const {
@@ -40,7 +57,8 @@ nlohmann::json TimeSeries::to_json() const {
                    {"errors", s.errors},
                    {"errors_by_class", s.errors_by_class},
                    {"p99_ms", ns_to_ms(s.latency.percentile(0.99))},
-                   {"max_ms", ns_to_ms(s.latency.max())}});
+                   {"max_ms", ns_to_ms(s.latency.max())},
+                   {"latency_buckets", buckets_json(s.latency)}});
   }
   return out;
 }

@@ -31,12 +31,17 @@ class TimeSeries {
   explicit TimeSeries(std::size_t max_seconds = 24 * 3600) : max_seconds_(max_seconds) {}
 
   SecondSample& at(double seconds_since_start);
-  void merge(const TimeSeries& o);
+  // Adds o's seconds to ours, o's second t landing on our second t + offset_s (another
+  // shard whose measured window began offset_s seconds after ours).
+  void merge(const TimeSeries& o, std::size_t offset_s = 0);
   const std::vector<SecondSample>& seconds() const { return seconds_; }
 
   // [{"t":0,"connections":..,"handshakes":..,"resumed":..,"requests":..,"errors":..,
-  //   "errors_by_class":{"connect:refused":..},"p99_ms":..,"max_ms":..}, ...]
+  //   "errors_by_class":{"connect:refused":..},"p99_ms":..,"max_ms":..,
+  //   "latency_buckets": buckets_json(latency)}, ...]
   nlohmann::json to_json() const;
+  // The inverse of to_json; throws nlohmann::json::exception / std::invalid_argument.
+  static TimeSeries from_json(const nlohmann::json& seconds);
 
  private:
   std::size_t max_seconds_;

@@ -31,6 +31,9 @@ struct Meta {
   bool partial = false;          // stopped early (signal, target died)
   std::string partial_reason;
   std::string target_log;        // server-side log excerpt (nginx error log), may be empty
+  int shard_index = 0;    // a shard report (`run --shard`): shard shard_index of shard_count
+  int shard_count = 0;    // 0: not a shard report
+  int merged_shards = 0;  // > 0: `merge` made this report from that many shard reports
 };
 
 struct Summary {
