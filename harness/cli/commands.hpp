@@ -22,5 +22,6 @@ void add_run(CLI::App& app, int& exit_code);
 void add_serve(CLI::App& app, int& exit_code);
 void add_repro(CLI::App& app, int& exit_code);
 void add_diagnose(CLI::App& app, int& exit_code);
+void add_merge(CLI::App& app, int& exit_code);
 
 }  // namespace mtls::cli

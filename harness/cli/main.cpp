@@ -16,6 +16,7 @@ int main(int argc, char** argv) {
   mtls::cli::add_serve(app, exit_code);
   mtls::cli::add_repro(app, exit_code);
   mtls::cli::add_diagnose(app, exit_code);
+  mtls::cli::add_merge(app, exit_code);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

@@ -1,0 +1,112 @@
+#include "load/merge.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <set>
+#include <stdexcept>
+
+namespace mtls::load {
+namespace {
+
+void add(Counts& a, const Counts& b) {
+  a.connections += b.connections;
+  a.connections_ok += b.connections_ok;
+  a.connections_failed += b.connections_failed;
+  a.connections_aborted += b.connections_aborted;
+  a.warmup_connections += b.warmup_connections;
+  a.arrivals_missed += b.arrivals_missed;
+  a.handshakes_full += b.handshakes_full;
+  a.handshakes_resumed += b.handshakes_resumed;
+  a.handshakes_failed += b.handshakes_failed;
+  a.requests += b.requests;
+  a.responses += b.responses;
+  a.responses_2xx += b.responses_2xx;
+}
+
+void add(ResumptionStats& a, const ResumptionStats& b) {
+  a.tickets_received += b.tickets_received;
+  a.sessions_saved += b.sessions_saved;
+  a.offered += b.offered;
+  a.accepted += b.accepted;
+  a.no_session += b.no_session;
+  a.server_reported += b.server_reported;
+  a.disagreements += b.disagreements;
+  a.identity_kept += b.identity_kept;
+  a.identity_lost += b.identity_lost;
+  a.identity_changed += b.identity_changed;
+}
+
+bool ran(const PhaseResult& r) { return !r.shard || r.shard->runs; }
+
+std::string joined(const std::set<std::string>& words) {
+  std::string out;
+  for (const auto& w : words) out += (out.empty() ? "" : ", ") + w;
+  return out;
+}
+
+}  // namespace
+
+PhaseResult merge_shards(const std::vector<PhaseResult>& shards) {
+  if (shards.empty()) throw std::invalid_argument("merge: no shard results");
+  const auto& first = shards.front();
+  PhaseResult m;
+  m.name = first.name;
+  m.mode = first.mode;
+  m.phase = first.phase;
+
+  // The merged window runs from the first shard's measured start to the last one's end.
+  double from = 0, to = 0;
+  bool any = false;
+  for (const auto& s : shards) {
+    if (s.name != first.name || s.mode != first.mode)
+      throw std::invalid_argument("merge: load phase '" + s.name + "' (" + s.mode + ") where '" +
+                                  first.name + "' (" + first.mode + ") was expected");
+    if (!ran(s)) continue;
+    if (!any || s.measured_from_unix_s < from) from = s.measured_from_unix_s;
+    to = any ? std::max(to, s.measured_from_unix_s + s.measured_s) : s.measured_from_unix_s + s.measured_s;
+    any = true;
+  }
+  m.measured_from_unix_s = from;
+  m.measured_s = any ? to - from : 0;
+
+  std::set<std::string> reasons, target_sources;
+  bool target_known = any;
+  double target_us = 0;
+  for (const auto& s : shards) {
+    if (!ran(s)) continue;
+    m.threads += s.threads;
+    m.partial = m.partial || s.partial;
+    reasons.insert(s.stop_reason);
+    add(m.counts, s.counts);
+    add(m.resumption, s.resumption);
+    m.errors.merge(s.errors);
+    m.connect.merge(s.connect);
+    m.handshake_full.merge(s.handshake_full);
+    m.handshake_resumed.merge(s.handshake_resumed);
+    m.ttfb.merge(s.ttfb);
+    m.total.merge(s.total);
+    m.total_uncorrected.merge(s.total_uncorrected);
+    const auto offset = std::llround(std::max(0.0, s.measured_from_unix_s - from));
+    m.series.merge(s.series, static_cast<std::size_t>(offset));
+    m.cpu.client_us += s.cpu.client_us;
+    if (s.cpu.target_us) target_us += *s.cpu.target_us;
+    else target_known = false;
+    target_sources.insert(s.cpu.target_source);
+    // Each shard holds its own connections at the same time, in its own process.
+    m.peak_open_connections += s.peak_open_connections;
+    m.rss_bytes_at_peak += s.rss_bytes_at_peak;
+  }
+  m.stop_reason = any ? joined(reasons) : "no shard share";
+  m.cpu.target_source = target_sources.empty() ? "unknown" : joined(target_sources);
+  if (target_known) m.cpu.target_us = target_us;
+  // Per handshake attempt, as run_phase computes it.
+  const auto attempts = m.counts.handshake_attempts();
+  if (attempts > 0) {
+    m.cpu.client_us_per_handshake = m.cpu.client_us / static_cast<double>(attempts);
+    if (m.cpu.target_us) m.cpu.target_us_per_handshake = *m.cpu.target_us / static_cast<double>(attempts);
+  }
+  m.gates = evaluate_gates(m.phase.gates, m);
+  return m;
+}
+
+}  // namespace mtls::load

@@ -1,0 +1,144 @@
+// A PhaseResult read back from report JSON (result_json.cpp is the writer): what `merge`
+// needs to add up shards exactly and judge the gates again.
+#include <stdexcept>
+
+#include <nlohmann/json.hpp>
+
+#include "load/engine.hpp"
+#include "measure/histogram_json.hpp"
+#include "scenario/names.hpp"
+
+namespace mtls::load {
+namespace {
+
+using nlohmann::json;
+
+template <typename E>
+E name_of(const json& j, const char* key) {
+  const auto text = j.at(key).get<std::string>();
+  if (auto v = scenario::parse_name<E>(text)) return *v;
+  throw std::invalid_argument(std::string(key) + ": unknown value '" + text + "'");
+}
+
+std::optional<double> opt(const json& j, const char* key) {
+  if (!j.contains(key) || j.at(key).is_null()) return std::nullopt;
+  return j.at(key).get<double>();
+}
+
+scenario::LoadPhase read_phase(const json& j, const std::string& name) {
+  scenario::LoadPhase p;
+  p.name = name;
+  p.connections = j.at("connections").get<int>();
+  p.rate = j.at("rate").get<double>();
+  p.ramp_up_s = j.at("ramp_up_s").get<double>();
+  p.duration_s = j.at("duration_s").get<double>();
+  p.warmup_s = j.at("warmup_s").get<double>();
+  p.max_connections_total = j.at("max_connections_total").get<std::int64_t>();
+  p.requests_per_connection = j.at("requests_per_connection").get<int>();
+  for (const auto& w : j.at("identities"))
+    p.identities.push_back({w.at("identity").get<std::string>(), w.at("weight").get<double>()});
+  p.resumption = name_of<scenario::Resumption>(j, "resumption");
+  p.resumed_share = j.at("resumed_share").get<double>();
+  p.tls_version = name_of<scenario::TlsVersion>(j, "tls_version");
+  p.threads = j.at("threads").get<int>();
+  p.path = j.at("path").get<std::string>();
+  if (j.contains("gates")) p.gates = gate_limits_from_json(j.at("gates"));
+  return p;
+}
+
+Counts read_counts(const json& j) {
+  Counts c;
+  c.connections = j.at("connections").get<std::uint64_t>();
+  c.connections_ok = j.at("connections_ok").get<std::uint64_t>();
+  c.connections_failed = j.at("connections_failed").get<std::uint64_t>();
+  c.connections_aborted = j.at("connections_aborted").get<std::uint64_t>();
+  c.warmup_connections = j.at("warmup_connections").get<std::uint64_t>();
+  c.arrivals_missed = j.at("arrivals_missed").get<std::uint64_t>();
+  c.handshakes_full = j.at("handshakes_full").get<std::uint64_t>();
+  c.handshakes_resumed = j.at("handshakes_resumed").get<std::uint64_t>();
+  c.handshakes_failed = j.at("handshakes_failed").get<std::uint64_t>();
+  c.requests = j.at("requests").get<std::uint64_t>();
+  c.responses = j.at("responses").get<std::uint64_t>();
+  c.responses_2xx = j.at("responses_2xx").get<std::uint64_t>();
+  return c;
+}
+
+ResumptionStats read_resumption(const json& j) {
+  ResumptionStats r;
+  r.tickets_received = j.at("tickets_received").get<std::uint64_t>();
+  r.sessions_saved = j.at("sessions_saved").get<std::uint64_t>();
+  r.offered = j.at("offered").get<std::uint64_t>();
+  r.accepted = j.at("accepted").get<std::uint64_t>();
+  r.no_session = j.at("no_session").get<std::uint64_t>();
+  r.server_reported = j.at("server_reported").get<std::uint64_t>();
+  r.disagreements = j.at("disagreements").get<std::uint64_t>();
+  r.identity_kept = j.at("identity_kept").get<std::uint64_t>();
+  r.identity_lost = j.at("identity_lost").get<std::uint64_t>();
+  r.identity_changed = j.at("identity_changed").get<std::uint64_t>();
+  return r;
+}
+
+std::optional<ShardShare> read_shard(const json& j) {
+  if (!j.contains("shard") || j.at("shard").is_null()) return std::nullopt;
+  const auto& s = j.at("shard");
+  ShardShare out;
+  out.index = s.at("index").get<int>();
+  out.count = s.at("count").get<int>();
+  out.runs = s.at("runs").get<bool>();
+  out.note = s.at("note").get<std::string>();
+  out.connections = s.at("connections").get<int>();
+  out.rate = s.at("rate").get<double>();
+  out.max_connections_total = s.at("max_connections_total").get<std::int64_t>();
+  return out;
+}
+
+}  // namespace
+
+PhaseResult phase_result_from_json(const json& j) {
+  PhaseResult r;
+  r.name = j.at("name").get<std::string>();
+  try {
+    r.mode = j.at("mode").get<std::string>();
+    r.phase = read_phase(j.at("phase"), r.name);
+    r.threads = j.at("threads").get<int>();
+    r.measured_s = j.at("measured_s").get<double>();
+    r.partial = j.at("partial").get<bool>();
+    r.stop_reason = j.at("stop_reason").get<std::string>();
+    r.measured_from_unix_s = j.value("measured_from_unix_s", 0.0);
+    r.shard = read_shard(j);
+    r.counts = read_counts(j.at("counts"));
+    for (const auto& [k, n] : j.at("errors").items()) r.errors.add(k, n.get<std::uint64_t>());
+    r.resumption = read_resumption(j.at("resumption"));
+    const auto& lat = j.at("latency");
+    r.connect = measure::histogram_from_json(lat.at("connect").at("buckets"));
+    r.handshake_full = measure::histogram_from_json(lat.at("handshake_full").at("buckets"));
+    r.handshake_resumed = measure::histogram_from_json(lat.at("handshake_resumed").at("buckets"));
+    r.ttfb = measure::histogram_from_json(lat.at("ttfb").at("buckets"));
+    r.total = measure::histogram_from_json(lat.at("total").at("buckets"));
+    r.total_uncorrected = measure::histogram_from_json(lat.at("total_uncorrected").at("buckets"));
+    r.series = measure::TimeSeries::from_json(j.at("series"));
+    const auto& cpu = j.at("cpu");
+    r.cpu.client_us = cpu.at("client_us").get<double>();
+    r.cpu.target_us = opt(cpu, "target_us");
+    r.cpu.target_source = cpu.at("target_source").get<std::string>();
+    r.cpu.client_us_per_handshake = opt(cpu, "client_us_per_handshake");
+    r.cpu.target_us_per_handshake = opt(cpu, "target_us_per_handshake");
+    const auto& mem = j.at("memory");
+    r.peak_open_connections = mem.at("peak_open_connections").get<long>();
+    r.rss_bytes_at_peak = mem.at("rss_bytes_at_peak").get<long>();
+    for (const auto& g : j.at("gates")) {
+      GateVerdict v;
+      v.name = g.at("name").get<std::string>();
+      v.limit = g.at("limit").get<double>();
+      v.measured = opt(g, "measured");
+      v.pass = g.at("pass").get<bool>();
+      v.text = g.at("text").get<std::string>();
+      r.gates.push_back(std::move(v));
+    }
+  } catch (const std::exception& e) {
+    throw std::invalid_argument("load phase '" + r.name + "': " + e.what());
+  }
+  return r;
+}
+
+}  // namespace mtls::load
