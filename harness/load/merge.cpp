@@ -86,8 +86,16 @@ PhaseResult merge_shards(const std::vector<PhaseResult>& shards) {
     m.ttfb.merge(s.ttfb);
     m.total.merge(s.total);
     m.total_uncorrected.merge(s.total_uncorrected);
-    const auto offset = std::llround(std::max(0.0, s.measured_from_unix_s - from));
-    m.series.merge(s.series, static_cast<std::size_t>(offset));
+    const double offset_s = std::max(0.0, s.measured_from_unix_s - from);
+    m.series.merge(s.series, static_cast<std::size_t>(std::llround(offset_s)));
+    m.events.merge(s.events, offset_s);
+    // Every shard asks the same target the same question: keep the answer that lets a revoked
+    // client in if any shard saw one, else the first shard's.
+    if (s.revoked_resume) {
+      const bool gets_in = s.revoked_resume->outcome == "gets_in";
+      if (!m.revoked_resume || (gets_in && m.revoked_resume->outcome != "gets_in"))
+        m.revoked_resume = s.revoked_resume;
+    }
     m.cpu.client_us += s.cpu.client_us;
     if (s.cpu.target_us) target_us += *s.cpu.target_us;
     else target_known = false;

@@ -117,6 +117,19 @@ PhaseResult phase_result_from_json(const json& j) {
     r.total = measure::histogram_from_json(lat.at("total").at("buckets"));
     r.total_uncorrected = measure::histogram_from_json(lat.at("total_uncorrected").at("buckets"));
     r.series = measure::TimeSeries::from_json(j.at("series"));
+    if (j.contains("events")) r.events = measure::EventLog::from_json(j.at("events"));
+    if (j.contains("revoked_resumption") && !j.at("revoked_resumption").is_null()) {
+      const auto& c = j.at("revoked_resumption");
+      RevokedResumeCheck check;
+      check.outcome = c.at("outcome").get<std::string>();
+      check.identity = c.at("identity").get<std::string>();
+      check.detail = c.at("detail").get<std::string>();
+      check.resumed = c.at("resumed").get<bool>();
+      check.status = c.at("status").get<int>();
+      check.revocation_effective_ms = c.at("revocation_effective_ms").get<double>();
+      check.restored = c.at("restored").get<bool>();
+      r.revoked_resume = check;
+    }
     const auto& cpu = j.at("cpu");
     r.cpu.client_us = cpu.at("client_us").get<double>();
     r.cpu.target_us = opt(cpu, "target_us");

@@ -31,8 +31,11 @@ void EventLog::failed(double t_s, const std::string& key) {
   if (seen_.insert(key).second) add({t_s, "new_error", key, 0});
 }
 
-void EventLog::merge(const EventLog& o) {
-  for (const auto& e : o.events_) add(e);
+void EventLog::merge(const EventLog& o, double offset_s) {
+  for (auto e : o.events_) {
+    e.t_s += offset_s;
+    add(std::move(e));
+  }
   dropped_ += o.dropped_;
   std::stable_sort(events_.begin(), events_.end(),
                    [](const Event& a, const Event& b) { return a.t_s < b.t_s; });
@@ -48,6 +51,19 @@ nlohmann::json EventLog::to_json() const {
   }
   if (dropped_ > 0) out.push_back({{"event", "events_dropped"}, {"count", dropped_}});
   return out;
+}
+
+EventLog EventLog::from_json(const nlohmann::json& events) {
+  EventLog log;
+  for (const auto& j : events) {
+    const auto what = j.at("event").get<std::string>();
+    if (what == "events_dropped") {
+      log.dropped_ += j.at("count").get<std::uint64_t>();
+      continue;
+    }
+    log.add({j.at("t_s").get<double>(), what, j.value("error", ""), j.value("errors", std::uint64_t{0})});
+  }
+  return log;
 }
 
 }  // namespace mtls::measure

@@ -24,12 +24,16 @@ class EventLog {
  public:
   void ok(double t_s);
   void failed(double t_s, const std::string& key);
-  void merge(const EventLog& o);
+  // Adds o's events, their times shifted by offset_s (another shard whose measured window
+  // began offset_s seconds later).
+  void merge(const EventLog& o, double offset_s = 0);
   const std::vector<Event>& events() const { return events_; }
 
   // [{"t_s":1.204,"event":"errors_begin","error":"connect:refused"},
   //  {"t_s":2.310,"event":"recovered","errors":812}]
   nlohmann::json to_json() const;
+  // The inverse of to_json (times as written: to the millisecond).
+  static EventLog from_json(const nlohmann::json& events);
 
  private:
   void add(Event e);

@@ -32,7 +32,7 @@ constexpr std::array kStatuses = {cases::Status::pass, cases::Status::fail, case
                                   cases::Status::skipped};
 constexpr std::array kObserved = {cases::Observed::accepted, cases::Observed::refused_tls,
                                   cases::Observed::refused_http, cases::Observed::tcp_failure,
-                                  cases::Observed::client_error};
+                                  cases::Observed::client_error, cases::Observed::target_misbehaved};
 constexpr std::array kTcp = {probe::TcpResult::not_attempted, probe::TcpResult::connected,
                              probe::TcpResult::refused, probe::TcpResult::timeout,
                              probe::TcpResult::unreachable};

@@ -50,6 +50,10 @@ load::PhaseResult fake_shard(int index, int samples, std::mt19937_64& rng, load:
   r.cpu.target_us = 3000.0 * (index + 1);
   r.cpu.target_source = "in-process (process CPU minus load worker threads)";
   r.peak_open_connections = 2;
+  r.events.failed(0.5, "tls_alert:unknown_ca");
+  r.events.ok(0.75);
+  if (index == 2) r.revoked_resume = load::RevokedResumeCheck{"gets_in", "valid", "resumed: 200", true, 200, 12.5, true};
+  else if (index == 1) r.revoked_resume = load::RevokedResumeCheck{"refused", "valid", "refused", false, 0, 3, true};
   r.gates = load::evaluate_gates(r.phase.gates, r);
   return r;
 }
@@ -78,6 +82,18 @@ TEST_CASE("merged histograms equal one histogram fed every sample", "[shard]") {
   }
   CHECK(m.handshake_full.count() == 3200);
   CHECK(m.handshake_full.mean() == all.handshake_full.mean());
+  // Events keep their moment on the merged clock: shard i began i seconds after shard 0.
+  REQUIRE(m.events.events().size() == 8);
+  for (int i = 0; i < 4; ++i) {
+    CHECK(m.events.events()[2 * i].what == "errors_begin");
+    CHECK(m.events.events()[2 * i].t_s == Approx(0.5 + i));
+    CHECK(m.events.events()[2 * i + 1].what == "recovered");
+    CHECK(m.events.events()[2 * i + 1].t_s == Approx(0.75 + i));
+  }
+  // A revoked client that got in on any shard is the answer that counts.
+  REQUIRE(m.revoked_resume);
+  CHECK(m.revoked_resume->outcome == "gets_in");
+  CHECK(m.revoked_resume->revocation_effective_ms == 12.5);
 }
 
 TEST_CASE("merged counters, errors, CPU and series are sums", "[shard]") {
