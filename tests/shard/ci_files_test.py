@@ -232,7 +232,7 @@ class GateScript(unittest.TestCase):
             r = self.gate(tmp, self.conf)
             self.assertEqual(r.returncode, 0, r.stdout + r.stderr)
             self.assertIn("the gateway does what", r.stdout)
-            for f in ("junit.xml", "report.json"):
+            for f in ("junit.xml", "report.json", "report.html"):
                 self.assertTrue(os.path.exists(os.path.join(tmp, "reports", "gate", f)), f)
             with open(os.path.join(tmp, "reports", "gate", "junit.xml")) as f:
                 junit = f.read()

@@ -6,6 +6,7 @@
 #include <chrono>
 #include <csignal>
 #include <regex>
+#include <set>
 #include <thread>
 
 #include <nlohmann/json.hpp>
@@ -97,7 +98,17 @@ TEST_CASE("four shards against one target merge into exact sums and percentiles"
   const auto merged_run = test::run_harness(args, dir);
   INFO(merged_run.output);
   REQUIRE(merged_run.exit_code == 0);
-  CHECK(std::filesystem::exists(merged_dir / "junit.xml"));
+  // The same report files as a single run writes (shard 0's directory, its target/ aside).
+  const auto files_in = [](const std::filesystem::path& d) {
+    std::set<std::string> names;
+    for (const auto& e : std::filesystem::directory_iterator(d))
+      if (e.is_regular_file()) names.insert(e.path().filename().string());
+    return names;
+  };
+  const auto merged_files = files_in(merged_dir);
+  CHECK(merged_files == files_in(std::filesystem::path(shard_files[0]).parent_path()));
+  CHECK(merged_files.count("junit.xml") == 1);
+  CHECK(merged_files.count("report.json") == 1);
   const auto merged = read_json(merged_dir / "report.json");
 
   std::vector<json> shards;
