@@ -93,7 +93,9 @@ std::string to_json(const Report& r) {
       {"cases", cases},
       {"load", load_json(r)},
   };
-  return doc.dump(2) + "\n";
+  // Gateway answers and logs are not ours to trust: bytes that are not UTF-8 become U+FFFD
+  // rather than an exception that loses the whole report.
+  return doc.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) + "\n";
 }
 
 }  // namespace mtls::report

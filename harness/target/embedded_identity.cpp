@@ -126,7 +126,9 @@ Answer answer(const ClientIdentity& id, const scenario::AllowList& allow, std::s
     a.status = 403;
     body = {{"error", "not_allowed"}, {"identity", std::move(body)}};
   }
-  a.body = body.dump() + "\n";
+  // The path is whatever the client sent and names come from its certificate: bytes that
+  // are not UTF-8 become U+FFFD instead of an exception that would end the target.
+  a.body = body.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) + "\n";
   a.headers = {
       {"Content-Type", "application/json"},
       {"X-Client-Verify", id.verify},

@@ -7,6 +7,7 @@
 #include <boost/beast/http.hpp>
 #include <boost/beast/ssl.hpp>
 
+#include "target/embedded_http.hpp"
 #include "target/embedded_identity.hpp"
 
 namespace mtls::target::embedded {
@@ -50,8 +51,7 @@ class Session : public std::enable_shared_from_this<Session> {
 
   void read_request() {
     parser_.emplace();
-    parser_->header_limit(shared_.limits.header_limit);
-    parser_->body_limit(shared_.limits.body_limit);
+    limit_parser(*parser_, shared_.limits);
     beast::get_lowest_layer(stream_).expires_after(shared_.limits.idle_timeout);
     http::async_read(stream_, buffer_, *parser_,
                      [self = shared_from_this()](error_code ec, std::size_t) {
@@ -60,36 +60,21 @@ class Session : public std::enable_shared_from_this<Session> {
   }
 
   void on_request(error_code ec) {
-    if (ec == http::error::end_of_stream) return shutdown();
-    if (ec && ec.category() == http::make_error_code(http::error::bad_target).category()) {
-      shared_.counters.requests_malformed.add();
-      return respond_malformed();
+    switch (classify_read(ec)) {
+      case ReadEnd::closed:
+        return shutdown();
+      case ReadEnd::dropped:
+        return close();
+      case ReadEnd::malformed:
+        shared_.counters.requests_malformed.add();
+        response_ = respond_malformed();
+        return write_response();
+      case ReadEnd::request:
+        break;
     }
-    if (ec) return close();  // timeout, reset, truncated TLS: nothing left to answer
-    const auto& request = parser_->get();
-    const Answer a = answer(identity_, shared_.allow,
-                            std::string_view(request.target().data(), request.target().size()));
+    response_ = respond(parser_->get(), identity_, shared_.allow);
     shared_.counters.requests.add();
-    if (a.status == 403) shared_.counters.requests_refused.add();
-    response_ = {};
-    response_.version(request.version());
-    response_.result(static_cast<unsigned>(a.status));
-    response_.set(http::field::server, "mtls-harness-embedded");
-    for (const auto& [name, value] : a.headers) response_.set(name, value);
-    response_.body() = a.body;
-    response_.keep_alive(request.keep_alive());
-    response_.prepare_payload();
-    write_response();
-  }
-
-  void respond_malformed() {
-    response_ = {};
-    response_.version(11);
-    response_.result(http::status::bad_request);
-    response_.set(http::field::content_type, "application/json");
-    response_.body() = "{\"error\":\"malformed_request\"}\n";
-    response_.keep_alive(false);
-    response_.prepare_payload();
+    if (response_.result() == http::status::forbidden) shared_.counters.requests_refused.add();
     write_response();
   }
 
@@ -116,8 +101,8 @@ class Session : public std::enable_shared_from_this<Session> {
   beast::ssl_stream<beast::tcp_stream> stream_;
   const SessionShared& shared_;
   beast::flat_buffer buffer_;
-  std::optional<http::request_parser<http::string_body>> parser_;
-  http::response<http::string_body> response_;
+  std::optional<RequestParser> parser_;
+  Response response_;
   ClientIdentity identity_;
 };
 
