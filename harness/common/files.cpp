@@ -18,8 +18,11 @@ namespace {
 
 }  // namespace
 
-void write_file_atomic(const std::filesystem::path& path, std::string_view content,
-                       mode_t mode, Durability d) {
+namespace {
+
+// Writes `content` to a temporary beside `path` and returns its name; removes it on failure.
+std::filesystem::path stage(const std::filesystem::path& path, std::string_view content,
+                            mode_t mode, Durability d) {
   auto tmp = path;
   tmp += ".tmp." + std::to_string(::getpid());
   // O_EXCL + explicit mode: a secret is never readable by others, not even for a moment.
@@ -54,11 +57,33 @@ void write_file_atomic(const std::filesystem::path& path, std::string_view conte
     ::unlink(tmp.c_str());
     fail("cannot close", tmp, err);
   }
+  return tmp;
+}
+
+void commit(const std::filesystem::path& tmp, const std::filesystem::path& path) {
   if (::rename(tmp.c_str(), path.c_str()) != 0) {
     int err = errno;
     ::unlink(tmp.c_str());
     fail("cannot rename into place", path, err);
   }
+}
+
+}  // namespace
+
+void write_file_atomic(const std::filesystem::path& path, std::string_view content,
+                       mode_t mode, Durability d) {
+  commit(stage(path, content, mode, d), path);
+}
+
+void write_files_atomic(const std::vector<FileContent>& files, mode_t mode, Durability d) {
+  std::vector<std::filesystem::path> staged;
+  try {
+    for (const auto& f : files) staged.push_back(stage(f.path, f.content, mode, d));
+  } catch (...) {
+    for (const auto& tmp : staged) ::unlink(tmp.c_str());
+    throw;
+  }
+  for (std::size_t i = 0; i < files.size(); ++i) commit(staged[i], files[i].path);
 }
 
 std::string read_file(const std::filesystem::path& path) {

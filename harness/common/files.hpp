@@ -3,8 +3,10 @@
 #pragma once
 
 #include <filesystem>
+#include <string>
 #include <string_view>
 #include <sys/types.h>
+#include <vector>
 
 namespace mtls::common {
 
@@ -16,6 +18,16 @@ enum class Durability { durable, regenerable };
 // left untouched and the temporary removed.
 void write_file_atomic(const std::filesystem::path& path, std::string_view content,
                        mode_t mode = 0644, Durability d = Durability::durable);
+
+// Files that belong together (a report set): all are written to temporaries first and
+// renamed into place only when every one is complete, so a failed write (disk full, no
+// permission) leaves the earlier set whole and no temporary behind.
+struct FileContent {
+  std::filesystem::path path;
+  std::string content;
+};
+void write_files_atomic(const std::vector<FileContent>& files, mode_t mode = 0644,
+                        Durability d = Durability::durable);
 
 // Same, mode 0600: for private keys and anything holding one (PKCS#12, key bundles).
 inline void write_secret_atomic(const std::filesystem::path& path, std::string_view content,

@@ -13,6 +13,7 @@
 #include "pki/cert_info.hpp"
 #include "pki/certs.hpp"
 #include "pki/crl.hpp"
+#include "pki/dir_safety.hpp"
 #include "pki/fixtures.hpp"
 #include "pki/identity.hpp"
 #include "pki/keys.hpp"
@@ -167,6 +168,7 @@ Fixtures materialize(const scenario::Scenario& s, const Options& opts) {
   f.verify_depth = s.pki.verify_depth;
   const std::time_t now = std::time(nullptr);
   const std::string hash = fixture_hash(s);
+  refuse_shared_writable(f.dir);  // before reusing or adding anything there
   if (!opts.force)
     if (auto kept = load_state(f.dir, hash, now)) return *kept;
 

@@ -25,20 +25,20 @@ std::optional<std::string> append_to_step_summary(const std::string& markdown) {
 std::vector<std::filesystem::path> write_all(const Report& r, const std::filesystem::path& dir,
                                              std::ostream& warnings) {
   common::make_dirs(dir);
-  std::vector<std::filesystem::path> written;
-  auto write = [&](const char* name, const std::string& content) {
-    auto path = dir / name;
-    common::write_file_atomic(path, content);
-    written.push_back(path);
-  };
-  // JSON last: it is the canonical file, and its presence means the set is complete.
-  write("junit.xml", to_junit(r));
-  write("report.html", to_html(r));
+  // All staged before any is renamed: a full disk leaves the earlier set as it was.
+  // JSON renamed last: it is the canonical file, and its presence means the set is complete.
   const auto markdown = to_markdown(r);
-  write("summary.md", markdown);
-  write("report.json", to_json(r));
+  const std::vector<common::FileContent> files{
+      {dir / "junit.xml", to_junit(r)},
+      {dir / "report.html", to_html(r)},
+      {dir / "summary.md", markdown},
+      {dir / "report.json", to_json(r)},
+  };
+  common::write_files_atomic(files);
   if (auto problem = append_to_step_summary(markdown))
     warnings << "mtls-harness: warning: " << *problem << "\n";
+  std::vector<std::filesystem::path> written;
+  for (const auto& f : files) written.push_back(f.path);
   return written;
 }
 
