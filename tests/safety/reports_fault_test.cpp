@@ -12,10 +12,12 @@ using namespace mtls;
 
 namespace {
 
+const std::vector<std::string> kReportFiles{"junit.xml", "report.html", "report.json",
+                                           "summary.md"};
+
 struct Earlier {
   std::filesystem::path dir;  // <reports>/small
-  std::vector<std::string> files;
-  std::string report_json, junit_xml;
+  test::DirSnapshot files;
 };
 
 // A successful run whose report the failing run must not disturb.
@@ -25,20 +27,13 @@ Earlier first_run(const std::filesystem::path& work) {
                              work);
   INFO(r.output);
   REQUIRE(r.exit_code == 0);
-  Earlier e;
-  e.dir = work / "reports" / "small";
-  e.files = test::files_below(e.dir);
-  e.report_json = test::slurp(e.dir / "report.json");
-  e.junit_xml = test::slurp(e.dir / "junit.xml");
-  REQUIRE(e.files == std::vector<std::string>{"junit.xml", "report.json"});
+  Earlier e{work / "reports" / "small", {}};
+  e.files = test::snapshot(e.dir);
+  REQUIRE(test::files_below(e.dir) == kReportFiles);
   return e;
 }
 
-void require_untouched(const Earlier& e) {
-  CHECK(test::files_below(e.dir) == e.files);  // no *.tmp.<pid>, no new half file
-  CHECK(test::slurp(e.dir / "report.json") == e.report_json);
-  CHECK(test::slurp(e.dir / "junit.xml") == e.junit_xml);
-}
+void require_untouched(const Earlier& e) { CHECK(test::snapshot(e.dir) == e.files); }
 
 }  // namespace
 
@@ -58,17 +53,17 @@ TEST_CASE("reports root below a regular file: the run names the path and the err
 TEST_CASE("a write that fails midway (file size limit, EFBIG) leaves the earlier report whole") {
   auto work = test::scratch("safety-reports-efbig");
   const Earlier e = first_run(work);
-  // junit.xml (< 1 KiB) fits under the limit, report.json (~4 KiB) does not: the pair is
-  // staged together, so neither may replace its predecessor.
-  REQUIRE(e.junit_xml.size() < 2048);
-  REQUIRE(e.report_json.size() > 2048);
+  // junit.xml (< 1 KiB, staged first) fits under the limit, report.html (tens of KiB) does
+  // not: the files are staged together, so none may replace its predecessor.
+  REQUIRE(e.files.at("junit.xml").size() < 2048);
+  REQUIRE(e.files.at("report.html").size() > 2048);
   auto r = test::run_harness_file_limit({"run", test::small_scenario().string(), "--reports",
                                          "reports", "--fixtures", "fixtures", "--no-color"},
                                         work, 2048);
   INFO(r.output);
   CHECK(r.exit_code == 1);
   CHECK_THAT(r.output, Catch::Contains("mtls-harness: cannot write the report: cannot write "
-                                       "reports/small/report.json.tmp."));
+                                       "reports/small/report.html.tmp."));
   CHECK_THAT(r.output, Catch::Contains(": File too large"));
   CHECK_THAT(r.output, !Catch::Contains("wrote reports/small/"));
   require_untouched(e);

@@ -47,26 +47,17 @@ std::vector<std::string> run_args() {
 
 struct Earlier {
   std::filesystem::path dir;
-  std::vector<std::string> files;
-  std::string report_json, junit_xml;
+  test::DirSnapshot files;
 };
 
 Earlier first_run(const std::filesystem::path& work) {
   auto r = test::run_harness(run_args(), work);
   INFO(r.output);
   REQUIRE(r.exit_code == 0);
-  Earlier e{work / "reports" / "small", {}, {}, {}};
-  e.files = test::files_below(e.dir);
-  e.report_json = test::slurp(e.dir / "report.json");
-  e.junit_xml = test::slurp(e.dir / "junit.xml");
-  return e;
+  return {work / "reports" / "small", test::snapshot(work / "reports" / "small")};
 }
 
-void require_untouched(const Earlier& e) {
-  CHECK(test::files_below(e.dir) == e.files);
-  CHECK(test::slurp(e.dir / "report.json") == e.report_json);
-  CHECK(test::slurp(e.dir / "junit.xml") == e.junit_xml);
-}
+void require_untouched(const Earlier& e) { CHECK(test::snapshot(e.dir) == e.files); }
 
 }  // namespace
 

@@ -29,6 +29,12 @@ std::string slurp(const std::filesystem::path& file) {
   return ss.str();
 }
 
+DirSnapshot snapshot(const std::filesystem::path& dir) {
+  DirSnapshot out;
+  for (const auto& name : files_below(dir)) out[name] = slurp(dir / name);
+  return out;
+}
+
 CliResult run_harness_file_limit(const std::vector<std::string>& args,
                                  const std::filesystem::path& workdir,
                                  unsigned long max_file_bytes) {

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <filesystem>
+#include <map>
 #include <string>
 #include <vector>
 
@@ -18,6 +19,11 @@ inline std::filesystem::path small_scenario() {
 std::vector<std::string> files_below(const std::filesystem::path& dir);
 
 std::string slurp(const std::filesystem::path& file);
+
+// Every file of a report directory with its bytes: what a failed write must leave as it was
+// (no file added, such as a *.tmp.<pid>, none removed, none changed).
+using DirSnapshot = std::map<std::string, std::string>;
+DirSnapshot snapshot(const std::filesystem::path& dir);
 
 // Runs `mtls-harness args...` in `workdir` with RLIMIT_FSIZE = `max_file_bytes` (SIGXFSZ
 // ignored): a write past that size fails with EFBIG, like a disk that fills up mid-write.
