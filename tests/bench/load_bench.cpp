@@ -2,6 +2,10 @@
 // against one nginx worker pinned to its own core, same client certificate, in one run:
 // full and resumed handshakes, TLS 1.2 and 1.3, ECDSA P-256 and RSA-2048; the crypto floor
 // from `openssl speed`; RSS per held-open mTLS connection. Run it through ci/bench-load.
+// The machine may be shared: every row is measured BENCH_ROUNDS times with the tools taking
+// turns (engine, s_time, ab, engine, ...), and the median round of each tool is printed, so
+// a slow moment of the machine does not fall on one tool only.
+#include <algorithm>
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
@@ -23,6 +27,7 @@ namespace {
 
 struct Settings {
   double seconds = 3;       // per measurement
+  int rounds = 3;           // measurements per tool and row; the median is printed
   int server_cpu = 0;
   int client_cpu = 1;
   int engine_connections = 32;
@@ -189,6 +194,22 @@ void print_rows(const std::vector<Row>& rows, const bench::Floor& fl) {
              "{:.1f} µs, verify {:.1f} µs -> {:.0f} µs\n",
              fl.ecdsa_sign_us, fl.ecdsa_verify_us, fl.x25519_us, fl.ecdsa_handshake_us(),
              fl.rsa_sign_us, fl.rsa_verify_us, fl.rsa_handshake_us());
+  fmt::print("engine allocator: {} (meson option allocator)\n", MTLS_ALLOCATOR);
+}
+
+// The round with the median client CPU per handshake (its other figures come with it).
+Row median_round(std::vector<Row> runs) {
+  std::sort(runs.begin(), runs.end(),
+            [](const Row& a, const Row& b) { return a.client_us < b.client_us; });
+  return runs[runs.size() / 2];
+}
+
+// The floor measured before and after the rows: the lower figure of each operation (the
+// machine at its least disturbed).
+bench::Floor lower(const bench::Floor& a, const bench::Floor& b) {
+  return {std::min(a.ecdsa_sign_us, b.ecdsa_sign_us), std::min(a.ecdsa_verify_us, b.ecdsa_verify_us),
+          std::min(a.x25519_us, b.x25519_us), std::min(a.rsa_sign_us, b.rsa_sign_us),
+          std::min(a.rsa_verify_us, b.rsa_verify_us)};
 }
 
 }  // namespace
@@ -198,11 +219,12 @@ int main(int argc, char** argv) {
   st.dir = fs::absolute(argc > 1 ? argv[1] : "bench-load");
   if (const char* s = std::getenv("BENCH_SECONDS")) st.seconds = std::stod(s);
   if (const char* h = std::getenv("BENCH_HOLD")) st.hold = std::stoi(h);
+  if (const char* r = std::getenv("BENCH_ROUNDS")) st.rounds = std::max(1, std::stoi(r));
   // For profiling the engine alone (perf record): ECDSA, TLS 1.3, full handshakes only.
   const bool engine_only = std::getenv("BENCH_ENGINE_ONLY") != nullptr;
   try {
     fs::create_directories(st.dir);
-    const auto floor = engine_only ? bench::Floor{} : bench::measure_floor(st.client_cpu, st.dir);
+    auto floor = engine_only ? bench::Floor{} : bench::measure_floor(st.client_cpu, st.dir);
     std::vector<Row> rows;
     for (auto key : {scenario::KeyType::ec_p256, scenario::KeyType::rsa_2048}) {
       const auto s = bench_scenario(key);
@@ -215,20 +237,27 @@ int main(int argc, char** argv) {
           const std::string k = key == scenario::KeyType::ec_p256 ? "ecdsa" : "rsa";
           const std::string tls = v == scenario::TlsVersion::tls1_3 ? "1.3" : "1.2";
           const std::string mode = resumed ? "resumed" : "full";
-          auto add = [&](Row r) {
+          std::vector<Row> engine, s_time, ab;
+          for (int round = 0; round < st.rounds; ++round) {
+            engine.push_back(run_engine(st, s, f, *nginx, v, resumed));
+            if (engine_only) return 0;
+            s_time.push_back(run_s_time(st, f, *nginx, v, resumed));
+            if (!resumed) ab.push_back(run_ab(st, f, *nginx, v));  // ab never resumes
+          }
+          for (auto* runs : {&engine, &s_time, &ab}) {
+            if (runs->empty()) continue;
+            Row r = median_round(*runs);
             r.key = k, r.tls = tls, r.mode = mode;
-            std::fprintf(stderr, "  %s %s %s %s: %.0f hs/s\n", k.c_str(), tls.c_str(), mode.c_str(),
-                         r.tool.c_str(), r.hs_per_s);
+            std::fprintf(stderr, "  %s %s %s %s: %.0f hs/s, %.0f client µs/hs (median of %zu)\n",
+                         k.c_str(), tls.c_str(), mode.c_str(), r.tool.c_str(), r.hs_per_s,
+                         r.client_us, runs->size());
             rows.push_back(r);
-          };
-          add(run_engine(st, s, f, *nginx, v, resumed));
-          if (engine_only) return 0;
-          add(run_s_time(st, f, *nginx, v, resumed));
-          if (!resumed) add(run_ab(st, f, *nginx, v));  // ab never resumes
+          }
         }
       }
       if (key == scenario::KeyType::ec_p256 && st.hold > 0) run_memory(st, s, f, *nginx);
     }
+    floor = lower(floor, bench::measure_floor(st.client_cpu, st.dir));
     print_rows(rows, floor);
   } catch (const std::exception& e) {
     std::fprintf(stderr, "load_bench: %s\n", e.what());
