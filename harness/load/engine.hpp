@@ -90,6 +90,7 @@ struct Counts {
   std::uint64_t responses = 0;            // received, any status
   std::uint64_t responses_2xx = 0;
 
+  Counts& operator+=(const Counts& o);  // field by field: threads and shards add up exactly
   std::uint64_t handshakes_ok() const { return handshakes_full + handshakes_resumed; }
   std::uint64_t handshake_attempts() const { return handshakes_ok() + handshakes_failed; }
 };
@@ -107,6 +108,7 @@ struct ResumptionStats {
   std::uint64_t identity_kept = 0;
   std::uint64_t identity_lost = 0;      // no DN on a resumed connection
   std::uint64_t identity_changed = 0;   // another DN
+  ResumptionStats& operator+=(const ResumptionStats& o);
   double accepted_ratio() const {
     return offered ? static_cast<double>(accepted) / static_cast<double>(offered) : 0;
   }
