@@ -59,49 +59,51 @@ Earlier first_run(const std::filesystem::path& work) {
 
 void require_untouched(const Earlier& e) { CHECK(test::snapshot(e.dir) == e.files); }
 
+// A reports directory on its own small tmpfs, a first good run, then `spoil` breaks the file
+// system; the next run must fail naming `expected` (the path) and `error`, leaving the earlier
+// report set as it was.
+void check_unwritable(const std::string& name, void (*spoil)(const std::filesystem::path&),
+                      const std::string& expected, const std::string& error) {
+  enter_private_mount_namespace();
+  auto work = test::scratch(name);
+  const auto reports = work / "reports";
+  std::filesystem::create_directories(reports);
+  mount_small_tmpfs(reports);
+  const Earlier e = first_run(work);
+  spoil(reports);
+  auto r = test::run_harness(run_args(), work);
+  INFO(r.output);
+  CHECK(r.exit_code == 1);
+  CHECK_THAT(r.output, Catch::Contains("mtls-harness: cannot write the report: " + expected));
+  CHECK_THAT(r.output, Catch::Contains(": " + error));
+  require_untouched(e);
+  ::umount(reports.c_str());
+}
+
+// Fills what is left, in bounded steps, until the file system says it is full.
+void fill_up(const std::filesystem::path& reports) {
+  std::FILE* filler = std::fopen((reports / "filler").c_str(), "wb");
+  REQUIRE(filler);
+  static const char block[1024] = {};
+  bool full = false;
+  for (int i = 0; i < 128 && !full; ++i)
+    full = std::fwrite(block, 1, sizeof block, filler) < sizeof block || std::fflush(filler) != 0;
+  std::fclose(filler);
+  REQUIRE(full);
+}
+
+void remount_read_only(const std::filesystem::path& reports) {
+  REQUIRE(::mount(nullptr, reports.c_str(), nullptr, MS_REMOUNT | MS_RDONLY, nullptr) == 0);
+}
+
 }  // namespace
 
 TEST_CASE("disk full under the reports directory: ENOSPC named, earlier report whole") {
-  enter_private_mount_namespace();
-  auto work = test::scratch("safety-reports-enospc");
-  std::filesystem::create_directories(work / "reports");
-  mount_small_tmpfs(work / "reports");
-  const Earlier e = first_run(work);
-  // Fill what is left, in bounded steps, until the file system says it is full.
-  {
-    std::FILE* filler = std::fopen((work / "reports" / "filler").c_str(), "wb");
-    REQUIRE(filler);
-    static const char block[1024] = {};
-    bool full = false;
-    for (int i = 0; i < 128 && !full; ++i)
-      full = std::fwrite(block, 1, sizeof block, filler) < sizeof block || std::fflush(filler) != 0;
-    std::fclose(filler);
-    REQUIRE(full);
-  }
-  auto r = test::run_harness(run_args(), work);
-  INFO(r.output);
-  CHECK(r.exit_code == 1);
-  CHECK_THAT(r.output, Catch::Contains("mtls-harness: cannot write the report: cannot write "
-                                       "reports/small/junit.xml.tmp."));
-  CHECK_THAT(r.output, Catch::Contains(": No space left on device"));
-  require_untouched(e);
-  ::umount((work / "reports").c_str());
+  check_unwritable("safety-reports-enospc", fill_up, "cannot write reports/small/junit.xml.tmp.",
+                   "No space left on device");
 }
 
 TEST_CASE("read-only file system under the reports directory: EROFS named, earlier report whole") {
-  enter_private_mount_namespace();
-  auto work = test::scratch("safety-reports-erofs");
-  std::filesystem::create_directories(work / "reports");
-  mount_small_tmpfs(work / "reports");
-  const Earlier e = first_run(work);
-  REQUIRE(::mount(nullptr, (work / "reports").c_str(), nullptr, MS_REMOUNT | MS_RDONLY,
-                  nullptr) == 0);
-  auto r = test::run_harness(run_args(), work);
-  INFO(r.output);
-  CHECK(r.exit_code == 1);
-  CHECK_THAT(r.output, Catch::Contains("mtls-harness: cannot write the report: cannot create "
-                                       "reports/small/junit.xml.tmp."));
-  CHECK_THAT(r.output, Catch::Contains(": Read-only file system"));
-  require_untouched(e);
-  ::umount((work / "reports").c_str());
+  check_unwritable("safety-reports-erofs", remount_read_only,
+                   "cannot create reports/small/junit.xml.tmp.", "Read-only file system");
 }
