@@ -110,7 +110,7 @@ ClientTls::ClientTls(const Plan& plan) {
       SSL_CTX_set_cert_verify_callback(ctx, verify_server, &cache_);
       set_server_name_check(ctx, plan.server_name);
       SSL_CTX_set_msg_callback(ctx, on_message);
-      // One read() per arriving flight instead of two per record (header, then body).
+      // One BIO read per received chunk instead of two per record (header, then body).
       SSL_CTX_set_read_ahead(ctx, 1);
       // Held-open connections give their 16 KiB+ record buffers back; otherwise keep them:
       // releasing costs a free and a malloc per record.

@@ -1,6 +1,8 @@
 #include "load/connection.hpp"
 
 #include <cerrno>
+#include <cstring>
+#include <sys/socket.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 #include <openssl/err.h>
@@ -20,6 +22,8 @@ namespace http = boost::beast::http;
 using error_code = boost::system::error_code;
 
 constexpr std::uint32_t kHeaderLimit = 16 * 1024;
+// One receive takes up to a full TLS record with its header (what OpenSSL's read-ahead asks for).
+constexpr std::size_t kReceiveChunk = 17 * 1024;
 constexpr std::uint64_t kBodyLimit = 1024 * 1024;
 
 std::uint64_t ns(Clock::duration d) {
@@ -38,10 +42,11 @@ std::string connect_error_key(const error_code& ec) {
 }
 
 // close_notify, or a TCP EOF (which OpenSSL 3 reports as an "unexpected eof" error).
-bool closed_by_peer(int ssl_error) {
+// `socket_error`: errno of the failed receive, if one failed.
+bool closed_by_peer(int ssl_error, int socket_error) {
   if (ssl_error == SSL_ERROR_ZERO_RETURN) return true;
   const unsigned long e = ERR_peek_error();
-  if (ssl_error == SSL_ERROR_SYSCALL) return e == 0 && errno != ECONNRESET;
+  if (ssl_error == SSL_ERROR_SYSCALL) return e == 0 && socket_error != ECONNRESET;
   return ssl_error == SSL_ERROR_SSL && ERR_GET_LIB(e) == ERR_LIB_SSL &&
          ERR_GET_REASON(e) == SSL_R_UNEXPECTED_EOF_WHILE_READING;
 }
@@ -74,9 +79,13 @@ const char* to_string(Step s) {
   return "?";
 }
 
-Conn::Conn(Worker& w, int slot) : w_(w), slot_(slot), socket_(w.io()) {}
+Conn::Conn(Worker& w, int slot)
+    : w_(w), slot_(slot), socket_(w.io()), bio_(new_conn_bio(&bytes_)) {}
 
-Conn::~Conn() { close(); }
+Conn::~Conn() {
+  close();
+  BIO_free(bio_);
+}
 
 void Conn::set_step(Step s) {
   step_ = s;
@@ -111,7 +120,9 @@ void Conn::on_connect(const error_code& ec) {
   ssl_ = SSL_new(w_.context(identity_));
   if (!ssl_) return fail("tls:SSL_new failed");
   SSL_set_app_data(ssl_, static_cast<TlsEvents*>(this));
-  SSL_set_fd(ssl_, socket_.native_handle());
+  bytes_.reset();
+  BIO_up_ref(bio_);  // SSL_set_bio takes one reference (one for both directions); ours stays
+  SSL_set_bio(ssl_, bio_, bio_);
   SSL_set_connect_state(ssl_);
   // Closing without close_notify must not make the session unusable for resumption.
   SSL_set_quiet_shutdown(ssl_, 1);
@@ -143,6 +154,66 @@ void Conn::wait(bool for_write, void (Conn::*next)()) {
                      });
 }
 
+// Sends what OpenSSL wrote (at once; waiting for room only if the socket buffer is full),
+// then goes on with `then`. The send is put off until OpenSSL has to wait for the server,
+// so a flight leaves in one segment, and the client's last flight with the first request.
+void Conn::send_pending(void (Conn::*then)()) {
+  after_send_ = then;
+  if (bytes_.unsent() > 0) ++w_.sink(measured_).counts.client_sends;
+  continue_send();
+}
+
+void Conn::continue_send() {
+  while (bytes_.unsent() > 0) {
+    const ssize_t n = ::send(socket_.native_handle(), bytes_.out.data() + bytes_.sent,
+                             bytes_.unsent(), MSG_NOSIGNAL);
+    if (n > 0) {
+      bytes_.sent += static_cast<std::size_t>(n);
+      continue;
+    }
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) return wait(true, &Conn::continue_send);
+    return send_failed(n < 0 ? errno : EPIPE);
+  }
+  bytes_.out.clear();
+  bytes_.sent = 0;
+  (this->*after_send_)();
+}
+
+// The socket refused our bytes: the server reset or closed the connection. Named as a
+// failed TLS read would name it (an alert the server sent before wins).
+void Conn::send_failed(int error) {
+  if (step_ == Step::handshake) ++w_.sink(measured_).counts.handshakes_failed;
+  confirm_handshake(alert_received_ > 0);
+  if (alert_received_ > 0) return fail(tls_error_key(SSL_ERROR_SSL));
+  ERR_clear_error();
+  if (error == ECONNRESET) return fail("tls:reset");
+  if (error == EPIPE) return fail("tls:eof");
+  fail(std::string("io:") + std::strerror(error));
+}
+
+// A speculative receive: Asio reads at once if the socket was readable when last seen, and
+// otherwise waits for the next readiness event without another system call.
+void Conn::receive(void (Conn::*next)()) {
+  char* space = bytes_.receive_space(kReceiveChunk);
+  socket_.async_receive(asio::buffer(space, kReceiveChunk),
+                        [this, next](const error_code& ec, std::size_t n) {
+                          if (interrupted_)
+                            return finish(interrupted_->empty() ? Ending::aborted : Ending::failed,
+                                          *interrupted_);
+                          if (ec == asio::error::eof)
+                            bytes_.eof = true;
+                          else if (ec)
+                            bytes_.error = ec.value() != 0 ? ec.value() : EIO;
+                          else
+                            bytes_.received(n);
+                          (this->*next)();
+                        });
+}
+
+void Conn::receive_for_handshake() { receive(&Conn::handshake); }
+void Conn::receive_for_response() { receive(&Conn::read_response); }
+
 void Conn::handshake() {
   const int r = SSL_do_handshake(ssl_);
   if (r == 1) {
@@ -153,10 +224,22 @@ void Conn::handshake() {
     return send_request();
   }
   const int e = SSL_get_error(ssl_, r);
-  if (e == SSL_ERROR_WANT_READ) return wait(false, &Conn::handshake);
-  if (e == SSL_ERROR_WANT_WRITE) return wait(true, &Conn::handshake);
+  if (e == SSL_ERROR_WANT_READ) return send_pending(&Conn::receive_for_handshake);
   ++w_.sink(measured_).counts.handshakes_failed;
-  fail(tls_error_key(e));
+  const std::string key = tls_error_key(e);
+  send_alert();
+  fail(key);
+}
+
+// The alert OpenSSL wrote on failing is the server's only clue: send it if the socket takes
+// it now, without waiting.
+void Conn::send_alert() {
+  if (bytes_.unsent() == 0) return;
+  ++w_.sink(measured_).counts.client_sends;
+  [[maybe_unused]] const ssize_t n = ::send(socket_.native_handle(), bytes_.out.data() + bytes_.sent,
+                                            bytes_.unsent(), MSG_NOSIGNAL | MSG_DONTWAIT);
+  bytes_.out.clear();
+  bytes_.sent = 0;
 }
 
 // In TLS 1.3 the server judges the client certificate after the client has finished its
@@ -185,6 +268,7 @@ void Conn::send_request() {
   set_step(Step::request);
   const bool last = requests_done_ + 1 >= w_.plan().phase.requests_per_connection;
   const std::string& req = last ? w_.plan().request_close : w_.plan().request_keep_alive;
+  // Appended to the client's last handshake flight, if that is still unsent: one segment.
   const int r = SSL_write(ssl_, req.data(), static_cast<int>(req.size()));
   if (r > 0) {
     request_sent_ = Clock::now();
@@ -194,11 +278,9 @@ void Conn::send_request() {
     parser_->body_limit(kBodyLimit);
     parser_->eager(true);
     set_step(Step::response);
-    return read_response();
+    return send_pending(&Conn::read_response);
   }
   const int e = SSL_get_error(ssl_, r);
-  if (e == SSL_ERROR_WANT_READ) return wait(false, &Conn::send_request);
-  if (e == SSL_ERROR_WANT_WRITE) return wait(true, &Conn::send_request);
   confirm_handshake(alert_received_ > 0);
   fail(tls_error_key(e));
 }
@@ -214,11 +296,10 @@ void Conn::read_response() {
       }
     }
     const int e = SSL_get_error(ssl_, r);
-    if (e == SSL_ERROR_WANT_READ) return wait(false, &Conn::read_response);
-    if (e == SSL_ERROR_WANT_WRITE) return wait(true, &Conn::read_response);
+    if (e == SSL_ERROR_WANT_READ) return send_pending(&Conn::receive_for_response);
     const bool refused = alert_received_ > 0;
     confirm_handshake(refused);
-    if (refused || !closed_by_peer(e)) return fail(tls_error_key(e));
+    if (refused || !closed_by_peer(e, bytes_.error)) return fail(tls_error_key(e));
     ERR_clear_error();
     // Closed by the server: a body delimited by the end of the connection ends here.
     if (!parser_->got_some()) return fail("http:closed_before_response");
@@ -312,10 +393,10 @@ std::string Conn::tls_error_key(int ssl_error) const {
     key = std::string("server_verify:") +
           X509_verify_cert_error_string(SSL_get_verify_result(ssl_));
   } else if (ssl_error == SSL_ERROR_SYSCALL && ERR_peek_error() == 0) {
-    key = errno == ECONNRESET ? "tls:reset" : "tls:eof";
+    key = bytes_.error == ECONNRESET ? "tls:reset" : "tls:eof";
   } else if (const unsigned long e = ERR_peek_error(); e != 0 && not_tls(e)) {
     key = "tls:not_tls";
-  } else if (e != 0 && closed_by_peer(ssl_error)) {
+  } else if (e != 0 && closed_by_peer(ssl_error, bytes_.error)) {
     key = "tls:eof";
   } else if (e != 0) {
     const char* reason = ERR_reason_error_string(e);
@@ -373,6 +454,7 @@ void Conn::finish(Ending how, const std::string& key) {
   }
   const bool hold = how == Ending::ok && w_.plan().opts.hold_connections;
   if (hold) {
+    bytes_.release();  // nothing is in flight on a held connection
     step_ = Step::held;
   } else {
     close();
@@ -393,6 +475,7 @@ void Conn::close() {
     SSL_free(ssl_);
     ssl_ = nullptr;
   }
+  bytes_.reset();
   parser_.reset();
   error_code ignored;
   if (socket_.is_open()) socket_.close(ignored);

@@ -1,6 +1,6 @@
-// One client connection at a time, reused: TCP connect, TLS handshake (raw OpenSSL on the
-// non-blocking socket, woken by Asio readiness waits, so no BIO pair copies), then
-// requests_per_connection HTTP/1.1 GETs parsed by Beast, then close. Every ending is
+// One client connection at a time, reused: TCP connect, TLS handshake (OpenSSL over the
+// connection's own buffers, see conn_bio.hpp; bytes moved by speculative Asio receives and
+// direct sends), then requests_per_connection HTTP/1.1 GETs parsed by Beast, then close. Every ending is
 // reported exactly once: ok, failed (one error class) or aborted.
 #pragma once
 
@@ -12,6 +12,7 @@
 #include <boost/beast/http/string_body.hpp>
 
 #include "load/client_tls.hpp"
+#include "load/conn_bio.hpp"
 #include "load/plan.hpp"
 
 namespace mtls::load {
@@ -48,6 +49,13 @@ class Conn final : public TlsEvents {
   bool on_new_session(SSL_SESSION* session) override;
 
   void on_connect(const boost::system::error_code& ec);
+  void send_pending(void (Conn::*then)());
+  void continue_send();
+  void send_failed(int error);
+  void send_alert();
+  void receive(void (Conn::*next)());
+  void receive_for_handshake();
+  void receive_for_response();
   void handshake();
   void send_request();
   void read_response();
@@ -65,6 +73,9 @@ class Conn final : public TlsEvents {
   int slot_;
   boost::asio::ip::tcp::socket socket_;
   SSL* ssl_ = nullptr;
+  ConnBytes bytes_;  // between the socket and ssl_ (through bio_)
+  BIO* bio_ = nullptr;
+  void (Conn::*after_send_)() = nullptr;
   Step step_ = Step::idle;
   bool measured_ = false;
   std::size_t identity_ = 0;

@@ -16,6 +16,7 @@ Counts& Counts::operator+=(const Counts& b) {
   requests += b.requests;
   responses += b.responses;
   responses_2xx += b.responses_2xx;
+  client_sends += b.client_sends;
   return *this;
 }
 

@@ -70,6 +70,9 @@ struct PhaseOptions {
   // Keep the parsed X509 of each server certificate (by DER) and reuse it when the same
   // bytes arrive again, instead of parsing them on every handshake (see cert_cache.hpp).
   bool cache_peer_certificates = true;
+  // Keep the algorithm implementations OpenSSL fetches by name during a handshake (digests,
+  // KDFs, MACs, signatures, key exchanges) per worker thread (see fetch_cache.hpp).
+  bool cache_fetched_methods = true;
   // Memory measurements: keep each connection open after its requests until the phase ends
   // (closed loop only; each slot then opens exactly one connection).
   bool hold_connections = false;
@@ -89,6 +92,9 @@ struct Counts {
   std::uint64_t requests = 0;             // sent
   std::uint64_t responses = 0;            // received, any status
   std::uint64_t responses_2xx = 0;
+  // Batches of bytes the client sent, each one send() (one segment when small): a TLS 1.3
+  // connection with one request takes 2, ClientHello and then the last flight with the request.
+  std::uint64_t client_sends = 0;
 
   Counts& operator+=(const Counts& o);  // field by field: threads and shards add up exactly
   std::uint64_t handshakes_ok() const { return handshakes_full + handshakes_resumed; }

@@ -52,7 +52,8 @@ json counts_json(const Counts& c) {
           {"handshakes_failed", c.handshakes_failed},
           {"requests", c.requests},
           {"responses", c.responses},
-          {"responses_2xx", c.responses_2xx}};
+          {"responses_2xx", c.responses_2xx},
+          {"client_sends", c.client_sends}};
 }
 
 json resumption_json(const ResumptionStats& r) {

@@ -60,6 +60,7 @@ Counts read_counts(const json& j) {
   c.requests = j.at("requests").get<std::uint64_t>();
   c.responses = j.at("responses").get<std::uint64_t>();
   c.responses_2xx = j.at("responses_2xx").get<std::uint64_t>();
+  c.client_sends = j.value("client_sends", std::uint64_t{0});
   return c;
 }
 

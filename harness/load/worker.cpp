@@ -4,6 +4,7 @@
 
 #include "load/cert_cache.hpp"
 #include "load/connection.hpp"
+#include "load/fetch_cache.hpp"
 #include "measure/cpu.hpp"
 
 namespace mtls::load {
@@ -224,7 +225,10 @@ void Worker::run() {
   arm(tick_timer_, plan_.t0, &Worker::tick);
   CertCache certs;
   if (plan_.opts.cache_peer_certificates) use_cert_cache(&certs);
+  FetchCache methods;
+  if (plan_.opts.cache_fetched_methods) use_fetch_cache(&methods);
   io_.run();
+  use_fetch_cache(nullptr);
   use_cert_cache(nullptr);
   if (!cpu_started_) cpu_start_us_ = measure::thread_cpu_us();
   stats_.cpu_us = measure::thread_cpu_us() - cpu_start_us_;

@@ -78,6 +78,7 @@ Row run_engine(const Settings& st, const scenario::Scenario& s, const pki::Fixtu
   o.progress_to_stderr = false;
   o.cache_server_verification = std::getenv("BENCH_NO_VERIFY_CACHE") == nullptr;
   o.cache_peer_certificates = std::getenv("BENCH_NO_CERT_CACHE") == nullptr;
+  o.cache_fetched_methods = std::getenv("BENCH_NO_FETCH_CACHE") == nullptr;
   const auto r = load::run_phase(p, s, f, endpoint(n, f), o);
   if (std::getenv("BENCH_ENGINE_ONLY")) load::print_summary(std::cerr, r);
   Row row;
@@ -220,8 +221,12 @@ int main(int argc, char** argv) {
   if (const char* s = std::getenv("BENCH_SECONDS")) st.seconds = std::stod(s);
   if (const char* h = std::getenv("BENCH_HOLD")) st.hold = std::stoi(h);
   if (const char* r = std::getenv("BENCH_ROUNDS")) st.rounds = std::max(1, std::stoi(r));
-  // For profiling the engine alone (perf record): ECDSA, TLS 1.3, full handshakes only.
-  const bool engine_only = std::getenv("BENCH_ENGINE_ONLY") != nullptr;
+  if (const char* c = std::getenv("BENCH_CONNECTIONS")) st.engine_connections = std::max(1, std::stoi(c));
+  // For profiling the engine alone (perf record): one row, the engine only. BENCH_ENGINE_ONLY=1
+  // is the first row (ECDSA, TLS 1.3, full); a row name picks another, e.g. rsa-1.2-resumed.
+  const char* only = std::getenv("BENCH_ENGINE_ONLY");
+  const bool engine_only = only != nullptr;
+  const std::string only_row = engine_only && std::string(only) != "1" ? only : "ecdsa-1.3-full";
   try {
     fs::create_directories(st.dir);
     auto floor = engine_only ? bench::Floor{} : bench::measure_floor(st.client_cpu, st.dir);
@@ -237,6 +242,7 @@ int main(int argc, char** argv) {
           const std::string k = key == scenario::KeyType::ec_p256 ? "ecdsa" : "rsa";
           const std::string tls = v == scenario::TlsVersion::tls1_3 ? "1.3" : "1.2";
           const std::string mode = resumed ? "resumed" : "full";
+          if (engine_only && only_row != k + "-" + tls + "-" + mode) continue;
           std::vector<Row> engine, s_time, ab;
           for (int round = 0; round < st.rounds; ++round) {
             engine.push_back(run_engine(st, s, f, *nginx, v, resumed));

@@ -121,6 +121,37 @@ TEST_CASE("resumption: exactly zero when the server has no session cache and no 
   CHECK(r.counts.handshakes_full == 30);
 }
 
+// The client sends only when OpenSSL has to wait for the server: a flight leaves as one
+// send, and a last flight (TLS 1.3, or a resumed TLS 1.2 handshake) together with the request.
+TEST_CASE("the client's last flight and its first request leave in one send", "[load]") {
+  const auto kind = each_target();
+  CAPTURE(scenario::to_string(kind));
+  auto target = serve(kind, true);
+  struct Row {
+    TlsVersion version;
+    Resumption mode;
+    int requests;
+    int sends_full, sends_resumed;  // per connection
+  };
+  const auto row = GENERATE(Row{TlsVersion::tls1_3, Resumption::none, 1, 2, 0},
+                            Row{TlsVersion::tls1_3, Resumption::none, 3, 4, 0},
+                            Row{TlsVersion::tls1_3, Resumption::psk, 1, 2, 2},
+                            Row{TlsVersion::tls1_2, Resumption::none, 1, 3, 0},
+                            Row{TlsVersion::tls1_2, Resumption::ticket, 2, 4, 3});
+  CAPTURE(scenario::to_string(row.version), scenario::to_string(row.mode), row.requests);
+  auto p = short_phase(30, 2);
+  p.tls_version = row.version;
+  p.resumption = row.mode;
+  p.requests_per_connection = row.requests;
+  const auto r = run(p, *target);
+  CHECK(r.errors.total() == 0);
+  CHECK(r.counts.connections_ok == 30);
+  if (row.mode != Resumption::none) CHECK(r.counts.handshakes_resumed >= 25);
+  CHECK(r.counts.client_sends ==
+        r.counts.handshakes_full * static_cast<unsigned>(row.sends_full) +
+            r.counts.handshakes_resumed * static_cast<unsigned>(row.sends_resumed));
+}
+
 TEST_CASE("refused identities are counted under the alert or status the server sent",
           "[load]") {
   const auto kind = each_target();

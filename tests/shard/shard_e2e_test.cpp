@@ -55,7 +55,8 @@ json read_json(const std::filesystem::path& file) { return json::parse(common::r
 const char* const kCounts[] = {"connections",      "connections_ok",     "connections_failed",
                                "connections_aborted", "warmup_connections", "arrivals_missed",
                                "handshakes_full",  "handshakes_resumed", "handshakes_failed",
-                               "requests",         "responses",          "responses_2xx"};
+                               "requests",         "responses",          "responses_2xx",
+                               "client_sends"};
 const char* const kHistograms[] = {"connect", "handshake_full", "handshake_resumed",
                                    "ttfb",    "total",          "total_uncorrected"};
 

@@ -1,0 +1,97 @@
+#include "load/fetch_cache.hpp"
+
+#include <cstring>
+#include <dlfcn.h>
+#include <openssl/evp.h>
+#include <openssl/kdf.h>
+
+namespace mtls::load {
+namespace {
+
+thread_local FetchCache* t_cache = nullptr;
+
+bool same(const char* ptr, const std::string& kept, const char* asked) {
+  return ptr == asked || std::strcmp(kept.c_str(), asked) == 0;
+}
+
+}  // namespace
+
+FetchCache::~FetchCache() {
+  for (auto& e : entries_) e.release(e.method);
+}
+
+void* FetchCache::find(int kind, const void* libctx, const char* name, const char* props) {
+  for (auto& e : entries_) {
+    if (e.kind != kind || e.libctx != libctx || e.has_props != (props != nullptr)) continue;
+    if (!same(e.name_ptr, e.name, name)) continue;
+    if (props && !same(e.props_ptr, e.props, props)) continue;
+    ++hits_;
+    return e.method;
+  }
+  ++misses_;
+  return nullptr;
+}
+
+void FetchCache::add(int kind, const void* libctx, const char* name, const char* props,
+                     void* method, void (*release)(void*)) {
+  if (entries_.size() >= kMaxEntries) return release(method);
+  Entry e;
+  e.kind = kind;
+  e.libctx = libctx;
+  e.name_ptr = name;
+  e.name = name;
+  e.has_props = props != nullptr;
+  e.props_ptr = props;
+  if (props) e.props = props;
+  e.method = method;
+  e.release = release;
+  entries_.push_back(std::move(e));
+}
+
+void use_fetch_cache(FetchCache* cache) { t_cache = cache; }
+
+template <typename Method>
+using FetchFn = Method* (*)(OSSL_LIB_CTX*, const char*, const char*);
+
+template <typename Method>
+FetchFn<Method> next_definition(const char* symbol) {
+  return reinterpret_cast<FetchFn<Method>>(dlsym(RTLD_NEXT, symbol));
+}
+
+// The cache path on a thread with a cache installed; OpenSSL's own function otherwise.
+template <typename Method, int (*UpRef)(Method*), void (*Free)(Method*)>
+Method* fetch_cached(int kind, FetchFn<Method> real, OSSL_LIB_CTX* ctx, const char* name,
+                     const char* props) {
+  FetchCache* cache = t_cache;
+  if (!cache || !name) return real(ctx, name, props);
+  if (void* hit = cache->find(kind, ctx, name, props)) {
+    auto* m = static_cast<Method*>(hit);
+    if (UpRef(m) == 1) return m;
+  }
+  Method* m = real(ctx, name, props);
+  if (m && UpRef(m) == 1)
+    cache->add(kind, ctx, name, props, m, [](void* p) { Free(static_cast<Method*>(p)); });
+  return m;
+}
+
+}  // namespace mtls::load
+
+using mtls::load::fetch_cached;
+using mtls::load::next_definition;
+
+// Each interposer finds OpenSSL's definition once (a function-local static: thread-safe).
+#define MTLS_INTERPOSE_FETCH(Type, kind)                                                   \
+  Type* Type##_fetch(OSSL_LIB_CTX* ctx, const char* name, const char* props) {             \
+    static const auto real = next_definition<Type>(#Type "_fetch");                        \
+    return fetch_cached<Type, Type##_up_ref, Type##_free>(kind, real, ctx, name, props);   \
+  }
+
+extern "C" {
+MTLS_INTERPOSE_FETCH(EVP_MD, 1)
+MTLS_INTERPOSE_FETCH(EVP_CIPHER, 2)
+MTLS_INTERPOSE_FETCH(EVP_KDF, 3)
+MTLS_INTERPOSE_FETCH(EVP_MAC, 4)
+MTLS_INTERPOSE_FETCH(EVP_KEYMGMT, 5)
+MTLS_INTERPOSE_FETCH(EVP_SIGNATURE, 6)
+MTLS_INTERPOSE_FETCH(EVP_KEYEXCH, 7)
+}

@@ -1,0 +1,60 @@
+// Fetched OpenSSL algorithm implementations, cached per load worker thread.
+//
+// OpenSSL 3.0's libssl fetches algorithms by name again and again during one handshake: every
+// TLS 1.3 HKDF step fetches the KDF, every transcript hash and HMAC fetches its digest, every
+// signature and key exchange its implementation (about 60 fetches per full TLS 1.3
+// handshake). Each fetch maps the name to a number and looks the method up in the provider
+// store under two read locks. The answer never changes while the providers stay loaded, so a
+// load worker keeps the methods it has fetched and hands out another reference to the same
+// object, which is what the store's own cache returns anyway, only without the name lookups
+// and the locks.
+// Mechanism, as for cert_cache.hpp: this library defines the EVP_*_fetch functions, which
+// interpose OpenSSL's for the program (libssl and libcrypto call them through their PLT); a
+// call takes the cache path only on a thread that installed a cache (a load worker) and is
+// forwarded unchanged on every other thread. Failed fetches are never cached.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace mtls::load {
+
+class FetchCache {
+ public:
+  struct Entry {
+    int kind = 0;                // which EVP_*_fetch
+    const void* libctx = nullptr;
+    const char* name_ptr = nullptr;  // fast path: libssl passes the same pointers each time
+    const char* props_ptr = nullptr;
+    std::string name, props;
+    bool has_props = false;
+    void* method = nullptr;      // one reference held by the cache
+    void (*release)(void*) = nullptr;
+  };
+
+  FetchCache() = default;
+  ~FetchCache();
+  FetchCache(const FetchCache&) = delete;
+  FetchCache& operator=(const FetchCache&) = delete;
+
+  // The cached method (no reference taken), or nullptr.
+  void* find(int kind, const void* libctx, const char* name, const char* props);
+  // Keeps `method` (the cache takes over one reference the caller gave it).
+  void add(int kind, const void* libctx, const char* name, const char* props, void* method,
+           void (*release)(void*));
+
+  std::uint64_t hits() const { return hits_; }
+  std::uint64_t misses() const { return misses_; }
+
+  static constexpr std::size_t kMaxEntries = 64;
+
+ private:
+  std::vector<Entry> entries_;
+  std::uint64_t hits_ = 0, misses_ = 0;
+};
+
+// Installs `cache` for the calling thread (nullptr: uninstall).
+void use_fetch_cache(FetchCache* cache);
+
+}  // namespace mtls::load
