@@ -18,6 +18,19 @@ bool same(const char* ptr, const std::string& kept, const char* asked) {
 
 FetchCache::~FetchCache() {
   for (auto& e : entries_) e.release(e.method);
+  for (auto& n : names_) n.release(const_cast<void*>(n.keymgmt));
+}
+
+const std::vector<std::string>* FetchCache::names(const void* keymgmt) const {
+  for (const auto& n : names_)
+    if (n.keymgmt == keymgmt) return &n.names;
+  return nullptr;
+}
+
+void FetchCache::add_names(const void* keymgmt, std::vector<std::string> names,
+                           void (*release)(void*)) {
+  if (names_.size() >= kMaxEntries) return release(const_cast<void*>(keymgmt));
+  names_.push_back({keymgmt, std::move(names), release});
 }
 
 void* FetchCache::find(int kind, const void* libctx, const char* name, const char* props) {
@@ -87,6 +100,30 @@ using mtls::load::next_definition;
   }
 
 extern "C" {
+
+int EVP_KEYMGMT_names_do_all(const EVP_KEYMGMT* keymgmt, void (*fn)(const char*, void*),
+                             void* data) {
+  using Fn = int (*)(const EVP_KEYMGMT*, void (*)(const char*, void*), void*);
+  static const auto real = reinterpret_cast<Fn>(dlsym(RTLD_NEXT, "EVP_KEYMGMT_names_do_all"));
+  mtls::load::FetchCache* cache = mtls::load::t_cache;
+  if (!cache || !keymgmt || !fn) return real(keymgmt, fn, data);
+  if (const auto* kept = cache->names(keymgmt)) {
+    for (const auto& n : *kept) fn(n.c_str(), data);
+    return 1;
+  }
+  std::vector<std::string> names;
+  const int ok = real(
+      keymgmt, [](const char* n, void* v) { static_cast<std::vector<std::string>*>(v)->push_back(n); },
+      &names);
+  if (ok != 1) return real(keymgmt, fn, data);
+  for (const auto& n : names) fn(n.c_str(), data);
+  auto* km = const_cast<EVP_KEYMGMT*>(keymgmt);
+  if (EVP_KEYMGMT_up_ref(km) == 1)
+    cache->add_names(keymgmt, std::move(names),
+                     [](void* p) { EVP_KEYMGMT_free(static_cast<EVP_KEYMGMT*>(p)); });
+  return 1;
+}
+
 MTLS_INTERPOSE_FETCH(EVP_MD, 1)
 MTLS_INTERPOSE_FETCH(EVP_CIPHER, 2)
 MTLS_INTERPOSE_FETCH(EVP_KDF, 3)

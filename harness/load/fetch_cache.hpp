@@ -7,7 +7,9 @@
 // store under two read locks. The answer never changes while the providers stay loaded, so a
 // load worker keeps the methods it has fetched and hands out another reference to the same
 // object, which is what the store's own cache returns anyway, only without the name lookups
-// and the locks.
+// and the locks. Likewise the names of a key manager: OpenSSL 3.0 lists them (to find the
+// legacy key type) each time a key context is made, five times per handshake, and each
+// listing walks the whole name map.
 // Mechanism, as for cert_cache.hpp: this library defines the EVP_*_fetch functions, which
 // interpose OpenSSL's for the program (libssl and libcrypto call them through their PLT); a
 // call takes the cache path only on a thread that installed a cache (a load worker) and is
@@ -44,6 +46,11 @@ class FetchCache {
   void add(int kind, const void* libctx, const char* name, const char* props, void* method,
            void (*release)(void*));
 
+  // The names of `keymgmt` (an EVP_KEYMGMT), or nullptr if not kept yet.
+  const std::vector<std::string>* names(const void* keymgmt) const;
+  // Keeps them (and a reference to the key manager, so that its address stays its own).
+  void add_names(const void* keymgmt, std::vector<std::string> names, void (*release)(void*));
+
   std::uint64_t hits() const { return hits_; }
   std::uint64_t misses() const { return misses_; }
 
@@ -51,6 +58,12 @@ class FetchCache {
 
  private:
   std::vector<Entry> entries_;
+  struct Names {
+    const void* keymgmt;
+    std::vector<std::string> names;
+    void (*release)(void*);
+  };
+  std::vector<Names> names_;
   std::uint64_t hits_ = 0, misses_ = 0;
 };
 

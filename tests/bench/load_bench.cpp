@@ -261,7 +261,8 @@ int main(int argc, char** argv) {
           }
         }
       }
-      if (key == scenario::KeyType::ec_p256 && st.hold > 0) run_memory(st, s, f, *nginx);
+      if (key == scenario::KeyType::ec_p256 && st.hold > 0 && !engine_only)
+        run_memory(st, s, f, *nginx);
     }
     floor = lower(floor, bench::measure_floor(st.client_cpu, st.dir));
     print_rows(rows, floor);

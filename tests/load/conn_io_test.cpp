@@ -3,9 +3,11 @@
 #include <catch2/catch.hpp>
 
 #include <cerrno>
+#include <algorithm>
 #include <cstring>
 #include <string>
 #include <thread>
+#include <vector>
 
 #include <openssl/evp.h>
 #include <openssl/kdf.h>
@@ -150,6 +152,33 @@ TEST_CASE("fetch cache: the same method again on a load thread, OpenSSL's path e
     CHECK(cache.hits() == 1);
     row.release(plain);
   }).join();
+}
+
+TEST_CASE("fetch cache: a key manager's names, listed once per load thread", "[load][fetch]") {
+  const auto name = GENERATE(as<std::string>{}, "X25519", "EC", "RSA");
+  CAPTURE(name);
+  EVP_KEYMGMT* km = EVP_KEYMGMT_fetch(nullptr, name.c_str(), nullptr);
+  REQUIRE(km != nullptr);
+  const auto list = [km] {
+    std::vector<std::string> out;
+    CHECK(EVP_KEYMGMT_names_do_all(
+              km, [](const char* n, void* v) { static_cast<std::vector<std::string>*>(v)->push_back(n); },
+              &out) == 1);
+    return out;
+  };
+  const auto from_openssl = list();  // this thread has no cache
+  CHECK(std::find(from_openssl.begin(), from_openssl.end(), name) != from_openssl.end());
+  std::thread([&] {
+    load::FetchCache cache;
+    load::use_fetch_cache(&cache);
+    CHECK(cache.names(km) == nullptr);
+    CHECK(list() == from_openssl);
+    REQUIRE(cache.names(km) != nullptr);
+    CHECK(*cache.names(km) == from_openssl);
+    CHECK(list() == from_openssl);  // from the cache, in the same order
+    load::use_fetch_cache(nullptr);
+  }).join();
+  EVP_KEYMGMT_free(km);
 }
 
 }  // namespace mtls::test
