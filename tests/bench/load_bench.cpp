@@ -198,6 +198,33 @@ void print_rows(const std::vector<Row>& rows, const bench::Floor& fl) {
   fmt::print("engine allocator: {} (meson option allocator)\n", MTLS_ALLOCATOR);
 }
 
+// The goals, row by row, from the medians above: engine client CPU per full handshake
+// at most 2x the floor, at least 2x below ab's and 2.5x below openssl s_time's.
+void print_goals(const std::vector<Row>& rows, const bench::Floor& fl) {
+  const auto find = [&](const Row& like, const std::string& tool) -> const Row* {
+    for (const auto& r : rows)
+      if (r.key == like.key && r.tls == like.tls && r.mode == like.mode && r.tool == tool &&
+          r.client_us > 0)
+        return &r;
+    return nullptr;
+  };
+  const auto mark = [](bool met) { return met ? "met" : "NOT met"; };
+  fmt::print("\ngoals (full handshakes, client CPU per handshake):\n");
+  for (const auto& e : rows) {
+    if (e.tool != "engine" || e.mode != "full" || e.client_us <= 0) continue;
+    const double floor = e.key == "ecdsa" ? fl.ecdsa_handshake_us() : fl.rsa_handshake_us();
+    std::string line = fmt::format("  {:<5} {}: engine {:.2f}x floor (<= 2: {})", e.key, e.tls,
+                                   e.client_us / floor, mark(e.client_us <= 2 * floor));
+    if (const Row* ab = find(e, "ab -c 8"))
+      line += fmt::format(", ab {:.2f}x engine (>= 2: {})", ab->client_us / e.client_us,
+                          mark(ab->client_us >= 2 * e.client_us));
+    if (const Row* st = find(e, "openssl s_time"))
+      line += fmt::format(", s_time {:.2f}x engine (>= 2.5: {})", st->client_us / e.client_us,
+                          mark(st->client_us >= 2.5 * e.client_us));
+    fmt::print("{}\n", line);
+  }
+}
+
 // The round with the median client CPU per handshake (its other figures come with it).
 Row median_round(std::vector<Row> runs) {
   std::sort(runs.begin(), runs.end(),
@@ -223,7 +250,8 @@ int main(int argc, char** argv) {
   if (const char* r = std::getenv("BENCH_ROUNDS")) st.rounds = std::max(1, std::stoi(r));
   if (const char* c = std::getenv("BENCH_CONNECTIONS")) st.engine_connections = std::max(1, std::stoi(c));
   // For profiling the engine alone (perf record): one row, the engine only. BENCH_ENGINE_ONLY=1
-  // is the first row (ECDSA, TLS 1.3, full); a row name picks another, e.g. rsa-1.2-resumed.
+  // is the first row (ECDSA, TLS 1.3, full); a row name picks another, e.g. rsa-1.2-resumed,
+  // and "memory" the held-open connections alone.
   const char* only = std::getenv("BENCH_ENGINE_ONLY");
   const bool engine_only = only != nullptr;
   const std::string only_row = engine_only && std::string(only) != "1" ? only : "ecdsa-1.3-full";
@@ -261,11 +289,15 @@ int main(int argc, char** argv) {
           }
         }
       }
-      if (key == scenario::KeyType::ec_p256 && st.hold > 0 && !engine_only)
+      const bool memory = !engine_only || only_row == "memory";
+      if (key == scenario::KeyType::ec_p256 && st.hold > 0 && memory) {
         run_memory(st, s, f, *nginx);
+        if (engine_only) return 0;
+      }
     }
     floor = lower(floor, bench::measure_floor(st.client_cpu, st.dir));
     print_rows(rows, floor);
+    print_goals(rows, floor);
   } catch (const std::exception& e) {
     std::fprintf(stderr, "load_bench: %s\n", e.what());
     return 1;
