@@ -266,7 +266,9 @@ void Conn::confirm_handshake(bool refused) {
 
 void Conn::send_request() {
   set_step(Step::request);
-  const bool last = requests_done_ + 1 >= w_.plan().phase.requests_per_connection;
+  // A connection held open asks the server to keep it open too (both sides established).
+  const bool last = requests_done_ + 1 >= w_.plan().phase.requests_per_connection &&
+                    !w_.plan().opts.hold_connections;
   const std::string& req = last ? w_.plan().request_close : w_.plan().request_keep_alive;
   // Appended to the client's last handshake flight, if that is still unsent: one segment.
   const int r = SSL_write(ssl_, req.data(), static_cast<int>(req.size()));

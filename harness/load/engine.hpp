@@ -74,7 +74,8 @@ struct PhaseOptions {
   // KDFs, MACs, signatures, key exchanges) per worker thread (see fetch_cache.hpp).
   bool cache_fetched_methods = true;
   // Memory measurements: keep each connection open after its requests until the phase ends
-  // (closed loop only; each slot then opens exactly one connection).
+  // (closed loop only; each slot then opens exactly one connection). Its requests ask for
+  // keep-alive, so the server holds its end open as well.
   bool hold_connections = false;
   int max_in_flight_per_thread = 8192;  // open loop: arrivals beyond this wait (and it shows)
 };
