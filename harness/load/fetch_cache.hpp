@@ -2,7 +2,7 @@
 //
 // OpenSSL 3.0's libssl fetches algorithms by name again and again during one handshake: every
 // TLS 1.3 HKDF step fetches the KDF, every transcript hash and HMAC fetches its digest, every
-// signature and key exchange its implementation (about 60 fetches per full TLS 1.3
+// signature and key exchange its implementation (about 65 fetches per full TLS 1.3
 // handshake). Each fetch maps the name to a number and looks the method up in the provider
 // store under two read locks. The answer never changes while the providers stay loaded, so a
 // load worker keeps the methods it has fetched and hands out another reference to the same

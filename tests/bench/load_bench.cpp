@@ -198,7 +198,7 @@ void print_rows(const std::vector<Row>& rows, const bench::Floor& fl) {
   fmt::print("engine allocator: {} (meson option allocator)\n", MTLS_ALLOCATOR);
 }
 
-// The goals, row by row, from the medians above: engine client CPU per full handshake
+// The benchmark's goals, row by row, from the medians above: engine client CPU per full handshake
 // at most 2x the floor, at least 2x below ab's and 2.5x below openssl s_time's.
 void print_goals(const std::vector<Row>& rows, const bench::Floor& fl) {
   const auto find = [&](const Row& like, const std::string& tool) -> const Row* {
