@@ -183,8 +183,10 @@ void Conn::continue_send() {
 // The socket refused our bytes: the server reset or closed the connection. Named as a
 // failed TLS read would name it (an alert the server sent before wins).
 void Conn::send_failed(int error) {
-  if (step_ == Step::handshake) ++w_.sink(measured_).counts.handshakes_failed;
-  confirm_handshake(alert_received_ > 0);
+  // A handshake completed on our side whose last flight was in this send never reached the
+  // server: it failed, like one still in progress.
+  if (step_ == Step::handshake || handshake_pending_) ++w_.sink(measured_).counts.handshakes_failed;
+  handshake_pending_ = false;
   if (alert_received_ > 0) return fail(tls_error_key(SSL_ERROR_SSL));
   ERR_clear_error();
   if (error == ECONNRESET) return fail("tls:reset");
@@ -212,6 +214,7 @@ void Conn::receive(void (Conn::*next)()) {
 }
 
 void Conn::receive_for_handshake() { receive(&Conn::handshake); }
+void Conn::receive_for_request() { receive(&Conn::send_request); }
 void Conn::receive_for_response() { receive(&Conn::read_response); }
 
 void Conn::handshake() {
@@ -273,18 +276,26 @@ void Conn::send_request() {
   // Appended to the client's last handshake flight, if that is still unsent: one segment.
   const int r = SSL_write(ssl_, req.data(), static_cast<int>(req.size()));
   if (r > 0) {
-    request_sent_ = Clock::now();
     ++w_.sink(measured_).counts.requests;
     parser_.emplace();
     parser_->header_limit(kHeaderLimit);
     parser_->body_limit(kBodyLimit);
     parser_->eager(true);
-    set_step(Step::response);
-    return send_pending(&Conn::read_response);
+    return send_pending(&Conn::await_response);
   }
   const int e = SSL_get_error(ssl_, r);
+  // TLS 1.2 renegotiation: OpenSSL must read before it can write.
+  if (e == SSL_ERROR_WANT_READ) return send_pending(&Conn::receive_for_request);
   confirm_handshake(alert_received_ > 0);
+  send_alert();
   fail(tls_error_key(e));
+}
+
+// The request has left (with the last handshake flight, if that was still unsent).
+void Conn::await_response() {
+  request_sent_ = Clock::now();
+  set_step(Step::response);
+  read_response();
 }
 
 void Conn::read_response() {
@@ -301,7 +312,11 @@ void Conn::read_response() {
     if (e == SSL_ERROR_WANT_READ) return send_pending(&Conn::receive_for_response);
     const bool refused = alert_received_ > 0;
     confirm_handshake(refused);
-    if (refused || !closed_by_peer(e, bytes_.error)) return fail(tls_error_key(e));
+    if (refused || !closed_by_peer(e, bytes_.error)) {
+      const std::string key = tls_error_key(e);
+      send_alert();  // e.g. bad_record_mac: OpenSSL wrote it for the server
+      return fail(key);
+    }
     ERR_clear_error();
     // Closed by the server: a body delimited by the end of the connection ends here.
     if (!parser_->got_some()) return fail("http:closed_before_response");

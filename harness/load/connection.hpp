@@ -55,7 +55,9 @@ class Conn final : public TlsEvents {
   void send_alert();
   void receive(void (Conn::*next)());
   void receive_for_handshake();
+  void receive_for_request();
   void receive_for_response();
+  void await_response();
   void handshake();
   void send_request();
   void read_response();

@@ -10,11 +10,15 @@ namespace {
 
 thread_local FetchCache* t_cache = nullptr;
 
-bool same(const char* ptr, const std::string& kept, const char* asked) {
-  return ptr == asked || std::strcmp(kept.c_str(), asked) == 0;
-}
+// By text: a caller may pass the same buffer with other contents (OpenSSL does, from the stack).
+bool same(const std::string& kept, const char* asked) { return std::strcmp(kept.c_str(), asked) == 0; }
 
 }  // namespace
+
+FetchCache::FetchCache() {
+  entries_.reserve(kMaxEntries);
+  names_.reserve(kMaxEntries);
+}
 
 FetchCache::~FetchCache() {
   for (auto& e : entries_) e.release(e.method);
@@ -27,17 +31,22 @@ const std::vector<std::string>* FetchCache::names(const void* keymgmt) const {
   return nullptr;
 }
 
-void FetchCache::add_names(const void* keymgmt, std::vector<std::string> names,
-                           void (*release)(void*)) {
-  if (names_.size() >= kMaxEntries) return release(const_cast<void*>(keymgmt));
+const std::vector<std::string>* FetchCache::add_names(const void* keymgmt,
+                                                      std::vector<std::string> names,
+                                                      void (*release)(void*)) {
+  if (names_.size() >= kMaxEntries) {
+    release(const_cast<void*>(keymgmt));
+    return nullptr;
+  }
   names_.push_back({keymgmt, std::move(names), release});
+  return &names_.back().names;
 }
 
 void* FetchCache::find(int kind, const void* libctx, const char* name, const char* props) {
   for (auto& e : entries_) {
     if (e.kind != kind || e.libctx != libctx || e.has_props != (props != nullptr)) continue;
-    if (!same(e.name_ptr, e.name, name)) continue;
-    if (props && !same(e.props_ptr, e.props, props)) continue;
+    if (!same(e.name, name)) continue;
+    if (props && !same(e.props, props)) continue;
     ++hits_;
     return e.method;
   }
@@ -51,10 +60,8 @@ void FetchCache::add(int kind, const void* libctx, const char* name, const char*
   Entry e;
   e.kind = kind;
   e.libctx = libctx;
-  e.name_ptr = name;
   e.name = name;
   e.has_props = props != nullptr;
-  e.props_ptr = props;
   if (props) e.props = props;
   e.method = method;
   e.release = release;
@@ -107,20 +114,21 @@ int EVP_KEYMGMT_names_do_all(const EVP_KEYMGMT* keymgmt, void (*fn)(const char*,
   static const auto real = reinterpret_cast<Fn>(dlsym(RTLD_NEXT, "EVP_KEYMGMT_names_do_all"));
   mtls::load::FetchCache* cache = mtls::load::t_cache;
   if (!cache || !keymgmt || !fn) return real(keymgmt, fn, data);
-  if (const auto* kept = cache->names(keymgmt)) {
-    for (const auto& n : *kept) fn(n.c_str(), data);
-    return 1;
+  const auto* kept = cache->names(keymgmt);
+  if (!kept) {
+    std::vector<std::string> names;
+    auto* km = const_cast<EVP_KEYMGMT*>(keymgmt);
+    const auto collect = [](const char* n, void* v) {
+      static_cast<std::vector<std::string>*>(v)->push_back(n);
+    };
+    if (real(keymgmt, collect, &names) == 1 && EVP_KEYMGMT_up_ref(km) == 1)
+      kept = cache->add_names(keymgmt, std::move(names),
+                              [](void* p) { EVP_KEYMGMT_free(static_cast<EVP_KEYMGMT*>(p)); });
+    // Not kept: OpenSSL's own answer (callers may hold on to the names they are given, so
+    // they must outlive this call).
+    if (!kept) return real(keymgmt, fn, data);
   }
-  std::vector<std::string> names;
-  const int ok = real(
-      keymgmt, [](const char* n, void* v) { static_cast<std::vector<std::string>*>(v)->push_back(n); },
-      &names);
-  if (ok != 1) return real(keymgmt, fn, data);
-  for (const auto& n : names) fn(n.c_str(), data);
-  auto* km = const_cast<EVP_KEYMGMT*>(keymgmt);
-  if (EVP_KEYMGMT_up_ref(km) == 1)
-    cache->add_names(keymgmt, std::move(names),
-                     [](void* p) { EVP_KEYMGMT_free(static_cast<EVP_KEYMGMT*>(p)); });
+  for (const auto& n : *kept) fn(n.c_str(), data);
   return 1;
 }
 

@@ -27,15 +27,13 @@ class FetchCache {
   struct Entry {
     int kind = 0;                // which EVP_*_fetch
     const void* libctx = nullptr;
-    const char* name_ptr = nullptr;  // fast path: libssl passes the same pointers each time
-    const char* props_ptr = nullptr;
     std::string name, props;
     bool has_props = false;
     void* method = nullptr;      // one reference held by the cache
     void (*release)(void*) = nullptr;
   };
 
-  FetchCache() = default;
+  FetchCache();  // room for kMaxEntries of each: kept lists never move
   ~FetchCache();
   FetchCache(const FetchCache&) = delete;
   FetchCache& operator=(const FetchCache&) = delete;
@@ -48,8 +46,11 @@ class FetchCache {
 
   // The names of `keymgmt` (an EVP_KEYMGMT), or nullptr if not kept yet.
   const std::vector<std::string>* names(const void* keymgmt) const;
-  // Keeps them (and a reference to the key manager, so that its address stays its own).
-  void add_names(const void* keymgmt, std::vector<std::string> names, void (*release)(void*));
+  // Keeps them (and a reference to the key manager, so that its address stays its own) and
+  // returns the kept list, whose strings live as long as the cache; nullptr (and the
+  // reference released) when the cache is full.
+  const std::vector<std::string>* add_names(const void* keymgmt, std::vector<std::string> names,
+                                            void (*release)(void*));
 
   std::uint64_t hits() const { return hits_; }
   std::uint64_t misses() const { return misses_; }

@@ -224,12 +224,22 @@ void Worker::run() {
   }
   arm(tick_timer_, plan_.t0, &Worker::tick);
   CertCache certs;
-  if (plan_.opts.cache_peer_certificates) use_cert_cache(&certs);
   FetchCache methods;
-  if (plan_.opts.cache_fetched_methods) use_fetch_cache(&methods);
-  io_.run();
-  use_fetch_cache(nullptr);
-  use_cert_cache(nullptr);
+  {
+    // Installed for this thread while io_ runs, uninstalled however run() ends.
+    struct Installed {
+      Installed(CertCache* c, FetchCache* f) {
+        use_cert_cache(c);
+        use_fetch_cache(f);
+      }
+      ~Installed() {
+        use_fetch_cache(nullptr);
+        use_cert_cache(nullptr);
+      }
+    } installed(plan_.opts.cache_peer_certificates ? &certs : nullptr,
+                plan_.opts.cache_fetched_methods ? &methods : nullptr);
+    io_.run();
+  }
   if (!cpu_started_) cpu_start_us_ = measure::thread_cpu_us();
   stats_.cpu_us = measure::thread_cpu_us() - cpu_start_us_;
   live_.done.store(true, std::memory_order_release);

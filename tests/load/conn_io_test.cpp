@@ -118,16 +118,24 @@ TEST_CASE("fetch cache: the same method again on a load thread, OpenSSL's path e
     const char* what;
     void* (*fetch)(const char* name);
     void (*release)(void*);
+    std::string (*name_of)(void*);
     const char* name;
+    const char* other;  // another algorithm of the kind
   };
   const auto row = GENERATE(
       Row{"digest",
           [](const char* n) -> void* { return EVP_MD_fetch(nullptr, n, nullptr); },
-          [](void* m) { EVP_MD_free(static_cast<EVP_MD*>(m)); }, "SHA2-384"},
+          [](void* m) { EVP_MD_free(static_cast<EVP_MD*>(m)); },
+          [](void* m) -> std::string { return EVP_MD_get0_name(static_cast<EVP_MD*>(m)); },
+          "SHA2-384", "SHA2-256"},
       Row{"kdf", [](const char* n) -> void* { return EVP_KDF_fetch(nullptr, n, nullptr); },
-          [](void* m) { EVP_KDF_free(static_cast<EVP_KDF*>(m)); }, "TLS13-KDF"},
+          [](void* m) { EVP_KDF_free(static_cast<EVP_KDF*>(m)); },
+          [](void* m) -> std::string { return EVP_KDF_get0_name(static_cast<EVP_KDF*>(m)); },
+          "TLS13-KDF", "HKDF"},
       Row{"mac", [](const char* n) -> void* { return EVP_MAC_fetch(nullptr, n, nullptr); },
-          [](void* m) { EVP_MAC_free(static_cast<EVP_MAC*>(m)); }, "HMAC"});
+          [](void* m) { EVP_MAC_free(static_cast<EVP_MAC*>(m)); },
+          [](void* m) -> std::string { return EVP_MAC_get0_name(static_cast<EVP_MAC*>(m)); },
+          "HMAC", "CMAC"});
   CAPTURE(row.what);
   std::thread([&] {
     load::FetchCache cache;
@@ -139,17 +147,31 @@ TEST_CASE("fetch cache: the same method again on a load thread, OpenSSL's path e
     CHECK(second == first);
     CHECK(cache.misses() == 1);
     CHECK(cache.hits() == 1);
+    // The same buffer with another name (OpenSSL passes names from its stack): by text.
+    char buffer[32];
+    std::strcpy(buffer, row.name);
+    void* again = row.fetch(buffer);
+    CHECK(again == first);
+    std::strcpy(buffer, row.other);
+    void* other = row.fetch(buffer);
+    REQUIRE(other != nullptr);
+    CHECK(other != first);
+    CHECK(row.name_of(other) == row.name_of(row.fetch(row.other)));
+    CHECK(cache.misses() == 2);
+    CHECK(cache.hits() == 3);
+    for (int i = 0; i < 2; ++i) row.release(other);
+    row.release(again);
     // Failures are not kept: each asks OpenSSL again.
     CHECK(row.fetch("no-such-algorithm") == nullptr);
     CHECK(row.fetch("no-such-algorithm") == nullptr);
-    CHECK(cache.misses() == 3);
+    CHECK(cache.misses() == 4);
     row.release(first);
     row.release(second);
     load::use_fetch_cache(nullptr);
     // Without a cache the call goes to OpenSSL, which still answers.
     void* plain = row.fetch(row.name);
     CHECK(plain != nullptr);
-    CHECK(cache.hits() == 1);
+    CHECK(cache.hits() == 3);
     row.release(plain);
   }).join();
 }
@@ -175,7 +197,13 @@ TEST_CASE("fetch cache: a key manager's names, listed once per load thread", "[l
     CHECK(list() == from_openssl);
     REQUIRE(cache.names(km) != nullptr);
     CHECK(*cache.names(km) == from_openssl);
-    CHECK(list() == from_openssl);  // from the cache, in the same order
+    // Replayed from the cache: the very strings it keeps, in OpenSSL's order.
+    std::vector<const char*> given;
+    CHECK(EVP_KEYMGMT_names_do_all(
+              km, [](const char* n, void* v) { static_cast<std::vector<const char*>*>(v)->push_back(n); },
+              &given) == 1);
+    REQUIRE(given.size() == from_openssl.size());
+    for (std::size_t i = 0; i < given.size(); ++i) CHECK(given[i] == (*cache.names(km))[i].c_str());
     load::use_fetch_cache(nullptr);
   }).join();
   EVP_KEYMGMT_free(km);

@@ -152,6 +152,23 @@ TEST_CASE("the client's last flight and its first request leave in one send", "[
             r.counts.handshakes_resumed * static_cast<unsigned>(row.sends_resumed));
 }
 
+// Memory measurements hold every connection open after its response until the phase ends.
+TEST_CASE("held connections: one each per slot, answered, released at the end", "[load]") {
+  const auto kind = each_target();
+  CAPTURE(scenario::to_string(kind));
+  auto target = serve(kind, true);
+  auto p = short_phase(12, 12);
+  p.duration_s = 1.5;
+  auto o = quiet_for(*target);
+  o.hold_connections = true;
+  const auto r = run(p, *target, o);
+  CHECK(r.errors.total() == 0);
+  CHECK(r.counts.connections_ok == 12);
+  CHECK(r.counts.responses_2xx == 12);
+  CHECK(r.counts.client_sends == 24);  // ClientHello, then the last flight with the request
+  CHECK(r.stop_reason == "max_connections_total");
+}
+
 TEST_CASE("refused identities are counted under the alert or status the server sent",
           "[load]") {
   const auto kind = each_target();
