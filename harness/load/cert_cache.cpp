@@ -1,7 +1,8 @@
 #include "load/cert_cache.hpp"
 
-#include <dlfcn.h>
 #include <openssl/x509.h>
+
+#include "load/interpose.hpp"
 
 namespace mtls::load {
 namespace {
@@ -43,7 +44,7 @@ void use_cert_cache(CertCache* cache) { t_cache = cache; }
 
 extern "C" X509* d2i_X509(X509** a, const unsigned char** in, long len) {
   using Fn = X509* (*)(X509**, const unsigned char**, long);
-  static const Fn real = reinterpret_cast<Fn>(dlsym(RTLD_NEXT, "d2i_X509"));
+  static const auto real = mtls::load::next_definition<Fn>("d2i_X509");
   mtls::load::CertCache* cache = mtls::load::t_cache;
   const long n = (cache && in && *in) ? mtls::load::der_length(*in, len) : 0;
   if (n == 0) return real(a, in, len);

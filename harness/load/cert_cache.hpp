@@ -5,9 +5,9 @@
 // instructions per full handshake. A load client meets the same server chain thousands of
 // times, so, like BoringSSL's CRYPTO_BUFFER pool, the worker keeps the parsed X509 of each
 // DER it has seen and hands out another reference when the same bytes arrive again.
-// Mechanism: this library defines d2i_X509, which interposes OpenSSL's for the program;
-// it takes the cache path only on a thread that installed a cache (a load worker) and
-// forwards every other call, on every other thread, to OpenSSL's own function unchanged.
+// Mechanism (interpose.hpp): this library defines d2i_X509; it takes the cache path only on
+// a thread that installed a cache (a load worker) and forwards every other call, on every
+// other thread, to OpenSSL's own function unchanged.
 #pragma once
 
 #include <string>

@@ -143,8 +143,8 @@ void Conn::on_connect(const error_code& ec) {
   handshake();
 }
 
-void Conn::wait(bool for_write, void (Conn::*next)()) {
-  socket_.async_wait(for_write ? asio::socket_base::wait_write : asio::socket_base::wait_read,
+void Conn::wait_writable(void (Conn::*next)()) {
+  socket_.async_wait(asio::socket_base::wait_write,
                      [this, next](const error_code& ec) {
                        if (interrupted_)
                          return finish(interrupted_->empty() ? Ending::aborted : Ending::failed,
@@ -164,6 +164,15 @@ void Conn::send_pending(void (Conn::*then)()) {
 }
 
 void Conn::continue_send() {
+  const int error = send_out();
+  if (error == 0) return (this->*after_send_)();
+  if (error == EAGAIN || error == EWOULDBLOCK) return wait_writable(&Conn::continue_send);
+  send_failed(error);
+}
+
+// Sends as much of the unsent bytes as the socket takes now: 0 once all are sent (and the
+// buffer emptied), else the errno that stopped it (EAGAIN: no room yet).
+int Conn::send_out() {
   while (bytes_.unsent() > 0) {
     const ssize_t n = ::send(socket_.native_handle(), bytes_.out.data() + bytes_.sent,
                              bytes_.unsent(), MSG_NOSIGNAL);
@@ -172,12 +181,11 @@ void Conn::continue_send() {
       continue;
     }
     if (n < 0 && errno == EINTR) continue;
-    if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) return wait(true, &Conn::continue_send);
-    return send_failed(n < 0 ? errno : EPIPE);
+    return n < 0 ? errno : EPIPE;
   }
   bytes_.out.clear();
   bytes_.sent = 0;
-  (this->*after_send_)();
+  return 0;
 }
 
 // The socket refused our bytes: the server reset or closed the connection. Named as a
@@ -239,9 +247,8 @@ void Conn::handshake() {
 void Conn::send_alert() {
   if (bytes_.unsent() == 0) return;
   ++w_.sink(measured_).counts.client_sends;
-  [[maybe_unused]] const ssize_t n = ::send(socket_.native_handle(), bytes_.out.data() + bytes_.sent,
-                                            bytes_.unsent(), MSG_NOSIGNAL | MSG_DONTWAIT);
-  bytes_.out.clear();
+  send_out();
+  bytes_.out.clear();  // what the socket did not take now is dropped
   bytes_.sent = 0;
 }
 

@@ -1,7 +1,7 @@
 // One client connection at a time, reused: TCP connect, TLS handshake (OpenSSL over the
 // connection's own buffers, see conn_bio.hpp; bytes moved by speculative Asio receives and
-// direct sends), then requests_per_connection HTTP/1.1 GETs parsed by Beast, then close. Every ending is
-// reported exactly once: ok, failed (one error class) or aborted.
+// direct sends), then requests_per_connection HTTP/1.1 GETs parsed by Beast, then close.
+// Every ending is reported exactly once: ok, failed (one error class) or aborted.
 #pragma once
 
 #include <optional>
@@ -51,6 +51,7 @@ class Conn final : public TlsEvents {
   void on_connect(const boost::system::error_code& ec);
   void send_pending(void (Conn::*then)());
   void continue_send();
+  int send_out();
   void send_failed(int error);
   void send_alert();
   void receive(void (Conn::*next)());
@@ -64,7 +65,7 @@ class Conn final : public TlsEvents {
   Feed feed(const char* data, std::size_t n);
   void on_response();
   void confirm_handshake(bool refused);
-  void wait(bool for_write, void (Conn::*next)());
+  void wait_writable(void (Conn::*next)());
   std::string tls_error_key(int ssl_error) const;
   void fail(const std::string& key);
   void finish(Ending how, const std::string& key);

@@ -1,17 +1,14 @@
 #include "load/fetch_cache.hpp"
 
-#include <cstring>
-#include <dlfcn.h>
 #include <openssl/evp.h>
 #include <openssl/kdf.h>
+
+#include "load/interpose.hpp"
 
 namespace mtls::load {
 namespace {
 
 thread_local FetchCache* t_cache = nullptr;
-
-// By text: a caller may pass the same buffer with other contents (OpenSSL does, from the stack).
-bool same(const std::string& kept, const char* asked) { return std::strcmp(kept.c_str(), asked) == 0; }
 
 }  // namespace
 
@@ -45,8 +42,10 @@ const std::vector<std::string>* FetchCache::add_names(const void* keymgmt,
 void* FetchCache::find(int kind, const void* libctx, const char* name, const char* props) {
   for (auto& e : entries_) {
     if (e.kind != kind || e.libctx != libctx || e.has_props != (props != nullptr)) continue;
-    if (!same(e.name, name)) continue;
-    if (props && !same(e.props, props)) continue;
+    // By text: a caller may pass the same buffer with other contents (OpenSSL does, from
+    // its stack).
+    if (e.name != name) continue;
+    if (props && e.props != props) continue;
     ++hits_;
     return e.method;
   }
@@ -73,11 +72,6 @@ void use_fetch_cache(FetchCache* cache) { t_cache = cache; }
 template <typename Method>
 using FetchFn = Method* (*)(OSSL_LIB_CTX*, const char*, const char*);
 
-template <typename Method>
-FetchFn<Method> next_definition(const char* symbol) {
-  return reinterpret_cast<FetchFn<Method>>(dlsym(RTLD_NEXT, symbol));
-}
-
 // The cache path on a thread with a cache installed; OpenSSL's own function otherwise.
 template <typename Method, int (*UpRef)(Method*), void (*Free)(Method*)>
 Method* fetch_cached(int kind, FetchFn<Method> real, OSSL_LIB_CTX* ctx, const char* name,
@@ -96,13 +90,14 @@ Method* fetch_cached(int kind, FetchFn<Method> real, OSSL_LIB_CTX* ctx, const ch
 
 }  // namespace mtls::load
 
+using mtls::load::FetchFn;
 using mtls::load::fetch_cached;
 using mtls::load::next_definition;
 
 // Each interposer finds OpenSSL's definition once (a function-local static: thread-safe).
 #define MTLS_INTERPOSE_FETCH(Type, kind)                                                   \
   Type* Type##_fetch(OSSL_LIB_CTX* ctx, const char* name, const char* props) {             \
-    static const auto real = next_definition<Type>(#Type "_fetch");                        \
+    static const auto real = next_definition<FetchFn<Type>>(#Type "_fetch");               \
     return fetch_cached<Type, Type##_up_ref, Type##_free>(kind, real, ctx, name, props);   \
   }
 
@@ -111,7 +106,7 @@ extern "C" {
 int EVP_KEYMGMT_names_do_all(const EVP_KEYMGMT* keymgmt, void (*fn)(const char*, void*),
                              void* data) {
   using Fn = int (*)(const EVP_KEYMGMT*, void (*)(const char*, void*), void*);
-  static const auto real = reinterpret_cast<Fn>(dlsym(RTLD_NEXT, "EVP_KEYMGMT_names_do_all"));
+  static const auto real = next_definition<Fn>("EVP_KEYMGMT_names_do_all");
   mtls::load::FetchCache* cache = mtls::load::t_cache;
   if (!cache || !keymgmt || !fn) return real(keymgmt, fn, data);
   const auto* kept = cache->names(keymgmt);

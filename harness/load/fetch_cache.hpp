@@ -10,10 +10,10 @@
 // and the locks. Likewise the names of a key manager: OpenSSL 3.0 lists them (to find the
 // legacy key type) each time a key context is made, five times per handshake, and each
 // listing walks the whole name map.
-// Mechanism, as for cert_cache.hpp: this library defines the EVP_*_fetch functions, which
-// interpose OpenSSL's for the program (libssl and libcrypto call them through their PLT); a
-// call takes the cache path only on a thread that installed a cache (a load worker) and is
-// forwarded unchanged on every other thread. Failed fetches are never cached.
+// Mechanism (interpose.hpp): this library defines the EVP_*_fetch functions and
+// EVP_KEYMGMT_names_do_all; a call takes the cache path only on a thread that installed a
+// cache (a load worker) and is forwarded unchanged on every other thread. Failed fetches are
+// never cached.
 #pragma once
 
 #include <cstdint>
