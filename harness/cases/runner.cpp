@@ -1,7 +1,10 @@
 #include "cases/runner.hpp"
 
+#include <fmt/core.h>
+#include <map>
 #include <stdexcept>
 
+#include "cases/presented.hpp"
 #include "probe/probe.hpp"
 
 namespace mtls::cases {
@@ -16,7 +19,7 @@ probe::Request request_for(const scenario::Case& c, const pki::Fixtures& f,
   r.trust = ep.trust.string();
   r.version = v;
   r.timeout_ms = timeout_ms;
-  if (c.identity != "none") {
+  if (!scenario::sends_no_certificate(c.identity)) {
     const auto* files = f.find(c.identity);
     if (!files) throw std::runtime_error("case " + c.name + ": no fixture files for identity " + c.identity);
     r.client = tlsclient::credentials_for(*files);
@@ -24,14 +27,27 @@ probe::Request request_for(const scenario::Case& c, const pki::Fixtures& f,
   return r;
 }
 
+// Read once per identity: the CA names above each presented certificate.
+std::map<std::string, PresentedIdentity> presented_identities(const pki::Fixtures& f) {
+  std::map<std::string, PresentedIdentity> out;
+  for (const auto& files : f.identities)
+    if (auto p = presented_identity(files)) out.emplace(files.name, std::move(*p));
+  return out;
+}
+
 }  // namespace
 
 std::vector<CaseResult> run_cases(const scenario::Scenario& s, const pki::Fixtures& f,
                                   const target::Endpoint& ep, const RunOptions& opts) {
   std::vector<CaseResult> out;
+  const auto presented = presented_identities(f);
+  // A TLS version the gateway refused with protocol_version: said once, not probed again.
+  std::map<scenario::TlsVersion, std::string> not_offered;
   for (const auto& c : s.cases) {
     const auto* identity = s.find_identity(c.identity);
     const auto fault = identity ? identity->fault : scenario::Fault::none;
+    const auto it = presented.find(c.identity);
+    const PresentedIdentity* shown = it == presented.end() ? nullptr : &it->second;
     for (auto v : c.tls_versions) {
       if (opts.stop && opts.stop->load()) return out;
       CaseResult r;
@@ -41,9 +57,14 @@ std::vector<CaseResult> run_cases(const scenario::Scenario& s, const pki::Fixtur
       r.version = v;
       if (!c.skip.empty()) {
         r.verdict = skipped(c);
+      } else if (auto nv = not_offered.find(v); nv != not_offered.end()) {
+        r.verdict = version_not_offered(c, nv->second);
       } else {
         r.outcome = probe::run(request_for(c, f, ep, v, s.target.timeout_ms));
-        r.verdict = judge(Judged{c, v, fault, opts.profile}, r.outcome);
+        r.verdict = judge(Judged{c, v, fault, opts.profile, s.target.verify, shown}, r.outcome);
+        if (const auto* a = version_refusal(r.outcome))
+          not_offered[v] = fmt::format("the gateway does not offer TLS {} ({} alert)",
+                                       scenario::to_string(v), a->name);
       }
       if (opts.on_result) opts.on_result(r);
       out.push_back(std::move(r));

@@ -1,8 +1,10 @@
 #include "cases/verdict.hpp"
 
+#include <algorithm>
 #include <fmt/core.h>
 
 #include "cases/profile.hpp"
+#include "cases/refusal.hpp"
 #include "probe/failure.hpp"
 
 namespace mtls::cases {
@@ -11,12 +13,12 @@ namespace {
 using scenario::ExpectKind;
 using scenario::Fault;
 using scenario::Layer;
+using scenario::Reason;
 
 // "the gateway accepted <this>": what was wrong with the client, in words.
 std::string fault_phrase(const scenario::Case& c, Fault f) {
-  if (c.identity == "none") return "a client that sent no certificate";
+  if (scenario::sends_no_certificate(c.identity)) return "a client that sent no certificate";
   if (f == Fault::none && c.expect.reason) {
-    using scenario::Reason;
     if (*c.expect.reason == Reason::ocsp_revoked) return "a certificate its OCSP responder reports revoked";
     if (*c.expect.reason == Reason::ocsp_unknown) return "a certificate its OCSP responder does not know";
     if (*c.expect.reason == Reason::ocsp_unavailable)
@@ -39,6 +41,28 @@ std::string fault_phrase(const scenario::Case& c, Fault f) {
   return "this client";
 }
 
+// The check a refusal is about, as in "the refusal says nothing about <this>".
+std::string check_phrase(std::optional<Reason> r) {
+  if (!r) return "the fault under test";
+  switch (*r) {
+    case Reason::no_certificate: return "a missing certificate";
+    case Reason::unknown_ca: return "the issuer";
+    case Reason::certificate_expired: return "expiry";
+    case Reason::certificate_not_yet_valid: return "the validity start";
+    case Reason::certificate_revoked: return "revocation";
+    case Reason::unsupported_certificate: return "the extended key usage";
+    case Reason::bad_certificate: return "the certificate";
+    case Reason::chain_too_long: return "the verify depth";
+    case Reason::weak_key: return "the key size";
+    case Reason::key_mismatch: return "the key";
+    case Reason::not_allowed: return "the allow-list";
+    case Reason::ocsp_revoked:
+    case Reason::ocsp_unknown:
+    case Reason::ocsp_unavailable: return "the OCSP status";
+  }
+  return "the fault under test";
+}
+
 // The text between <title> and </title> (nginx error pages), else the start of the body.
 std::string body_gist(const std::string& body) {
   auto open = body.find("<title>");
@@ -54,7 +78,10 @@ struct Wanted {
   Layer layer = Layer::any;
   std::vector<std::string> alerts;
   std::optional<int> status;
+  bool not_checkable = false;  // the profile says this gateway cannot refuse the reason
 };
+
+bool pinned(const scenario::Expectation& e) { return e.alert || e.status || e.layer != Layer::any; }
 
 Wanted wanted_for(const Judged& w) {
   const auto& e = w.c.expect;
@@ -64,6 +91,8 @@ Wanted wanted_for(const Judged& w) {
       want.layer = form->layer;
       want.alerts = form->alerts;
       want.status = form->status;
+    } else {
+      want.not_checkable = e.kind == ExpectKind::reject && !pinned(e);
     }
   }
   // Pins written in the case override what the profile says.
@@ -103,15 +132,15 @@ std::string expected_text(const Judged& w, const Wanted& want) {
   return why.empty() ? "reject at " + wire : "reject at " + wire + " (" + why + ")";
 }
 
+bool is_refusal(Observed obs) { return obs == Observed::refused_tls || obs == Observed::refused_http; }
+
 bool matches(const Wanted& want, Observed obs, const probe::Outcome& o) {
-  if (obs == Observed::accepted || obs == Observed::client_error ||
-      obs == Observed::target_misbehaved)
-    return false;
+  // A TCP failure is never the gateway refusing a certificate, unless the case asks for it.
+  if (obs == Observed::tcp_failure) return want.layer == Layer::tcp;
+  if (!is_refusal(obs)) return false;
   switch (want.layer) {
     case Layer::any: break;
-    case Layer::tcp:
-      if (obs != Observed::tcp_failure) return false;
-      break;
+    case Layer::tcp: return false;
     case Layer::tls:
       if (obs != Observed::refused_tls) return false;
       break;
@@ -122,48 +151,100 @@ bool matches(const Wanted& want, Observed obs, const probe::Outcome& o) {
   if (!want.alerts.empty()) {
     const auto* a = o.server_alert();
     if (!a) return false;
-    bool any = false;
-    for (const auto& name : want.alerts) any = any || a->name == name;
-    if (!any) return false;
+    if (std::find(want.alerts.begin(), want.alerts.end(), a->name) == want.alerts.end()) return false;
   }
   if (want.status && o.http_status != *want.status) return false;
   return true;
 }
 
-}  // namespace
-
-Observed classify(const probe::Outcome& o) {
-  using probe::TcpResult;
-  if (o.tcp == TcpResult::refused || o.tcp == TcpResult::timeout ||
-      o.tcp == TcpResult::unreachable || o.tcp == TcpResult::not_attempted)
-    return Observed::tcp_failure;
-  switch (probe::classify_failure(o).kind) {
-    case probe::Failure::not_tls:
-    case probe::Failure::handshake_timeout:
-    case probe::Failure::response_timeout:
-    case probe::Failure::header_too_large:
-    case probe::Failure::body_too_large: return Observed::target_misbehaved;
-    default: break;
-  }
-  if (o.server_alert()) return Observed::refused_tls;
-  if (o.http_status >= 400) return Observed::refused_http;
-  if (o.http_status >= 200) return Observed::accepted;
-  // No alert from the server and no HTTP answer: if the client raised an alert itself, it
-  // gave up (e.g. it does not trust the server's certificate); otherwise the server closed.
-  for (const auto& a : o.alerts)
-    if (!a.from_server && a.fatal) return Observed::client_error;
-  return Observed::refused_tls;
+// Would the gateway answer an untrusted issuer the same way? Then a matching refusal says
+// nothing about the fault itself.
+bool same_as_unknown_issuer(const Judged& w, const Wanted& want) {
+  auto untrusted = wire_form(w.profile, Reason::unknown_ca, w.version);
+  if (!untrusted) return true;
+  if (want.layer == Layer::any) return true;
+  return untrusted->layer == want.layer && untrusted->alerts == want.alerts &&
+         untrusted->status == want.status;
 }
+
+bool is_issuer_fault(const Judged& w) {
+  return w.fault == Fault::wrong_ca || w.fault == Fault::self_signed ||
+         w.fault == Fault::missing_intermediate ||
+         (w.c.expect.reason && *w.c.expect.reason == Reason::unknown_ca);
+}
+
+std::string joined(const std::vector<std::string>& names) {
+  std::string out;
+  for (const auto& n : names) out += (out.empty() ? "" : "; ") + n;
+  return out;
+}
+
+bool chains_to_advertised(const PresentedIdentity& id, const std::vector<std::string>& names) {
+  for (const auto& n : id.chain_names)
+    if (std::find(names.begin(), names.end(), n) != names.end()) return true;
+  return false;
+}
+
+// Why a refusal of a presented certificate cannot be about its fault, or empty when it can.
+std::string inconclusive_because(const Judged& w, const Wanted& want, Observed obs,
+                                 const probe::Outcome& o) {
+  if (scenario::sends_no_certificate(w.c.identity) || !is_refusal(obs)) return "";
+  const auto about = check_phrase(w.c.expect.reason);
+  if (o.handshake_done && !o.certificate_requested)
+    return fmt::format("the gateway never asked for a client certificate, so the refusal says "
+                       "nothing about {}",
+                       about);
+  if (!w.identity || is_issuer_fault(w) || !o.certificate_requested || o.acceptable_ca_names.empty())
+    return "";
+  if (chains_to_advertised(*w.identity, o.acceptable_ca_names)) return "";
+  // A refusal only the fault can explain (strict: certificate_expired) is conclusive even when
+  // the advertised list is incomplete.
+  if (matches(want, obs, o) && !same_as_unknown_issuer(w, want)) return "";
+  return fmt::format("the gateway does not trust this identity's issuer ({}); it accepts only "
+                     "{}, so the refusal says nothing about {}",
+                     w.identity->issuer, joined(o.acceptable_ca_names), about);
+}
+
+// A refusal the wire shows to come from another check than the one the case is about.
+std::string refused_for_another_reason(const Judged& w, const probe::Outcome& o) {
+  const auto reason = w.c.expect.reason;
+  if (!reason || scenario::sends_no_certificate(w.c.identity)) return "";
+  const auto about = check_phrase(reason);
+  const auto seen = refusal_evidence(o);
+  if (seen.kind == Evidence::no_certificate_sent && *reason != Reason::no_certificate)
+    return fmt::format("refused as if no certificate was sent ({}), not for {} — the client's "
+                       "certificate never reached the gateway's check",
+                       seen.text, about);
+  if (!checked_by_verification(*reason)) return "";
+  if (seen.kind == Evidence::policy)
+    return fmt::format("refused by the allow-list ({}), not for {} — the certificate got through "
+                       "the gateway's verification: it does not check {}",
+                       seen.text, about, about);
+  if (seen.kind == Evidence::verified)
+    return fmt::format("refused after the certificate verified ({}), not for {}", seen.text, about);
+  return "";
+}
+
+std::string issuer_hint(const Judged& w, const probe::Outcome& o) {
+  if (!w.identity || !o.certificate_requested || o.acceptable_ca_names.empty()) return "";
+  if (chains_to_advertised(*w.identity, o.acceptable_ca_names)) return "";
+  return fmt::format(" (its issuer {} is not among the CAs the gateway accepts: {})",
+                     w.identity->issuer, joined(o.acceptable_ca_names));
+}
+
+}  // namespace
 
 std::string describe(const probe::Outcome& o) {
   const auto failure = probe::classify_failure(o);
   switch (classify(o)) {
     case Observed::accepted: return fmt::format("HTTP {}", o.http_status);
-    case Observed::refused_http: {
+    case Observed::refused_http:
+    case Observed::answered_http_error: {
       auto gist = body_gist(o.body);
       return gist.empty() ? fmt::format("HTTP {}", o.http_status)
                           : fmt::format("HTTP {} ({})", o.http_status, gist);
     }
+    case Observed::version_not_offered:
     case Observed::refused_tls:
       if (const auto* a = o.server_alert())
         return fmt::format("TLS alert {} ({} handshake)", a->name,
@@ -192,50 +273,82 @@ Verdict judge(const Judged& w, const probe::Outcome& o) {
   // Names the gateway when it is not the generic strict one, so a CI log line says which
   // gateway accepted what.
   const std::string gateway = w.profile == "strict" ? "" : fmt::format(" ('{}' profile)", w.profile);
+  auto verdict = [&](Status s, std::string message) {
+    v.status = s;
+    v.message = who + ": " + std::move(message);
+    return v;
+  };
 
-  if (v.observed == Observed::target_misbehaved) {
-    v.status = Status::error;
-    v.message = fmt::format("{}: expected {}, but the target misbehaved: {}", who,
-                            v.expected_text, v.observed_text);
-    return v;
+  switch (v.observed) {
+    case Observed::target_misbehaved:
+      return verdict(Status::error, fmt::format("expected {}, but the target misbehaved: {}",
+                                                v.expected_text, v.observed_text));
+    case Observed::version_not_offered:
+      return verdict(Status::error,
+                     fmt::format("the gateway does not offer TLS {} ({} alert); no case was judged on it",
+                                 scenario::to_string(w.version), version_refusal(o)->name));
+    case Observed::client_error:
+      return verdict(Status::error, fmt::format("expected {}, but the probe itself failed: {}",
+                                                v.expected_text, v.observed_text));
+    case Observed::tcp_failure:
+      if (o.tcp == probe::TcpResult::not_attempted)
+        return verdict(Status::error, fmt::format("expected {}, but the probe itself failed: {}",
+                                                  v.expected_text, v.observed_text));
+      if (!matches(want, v.observed, o))
+        return verdict(Status::error,
+                       fmt::format("expected {}, got {} — the target could not be reached, so "
+                                   "nothing was judged",
+                                   v.expected_text, v.observed_text));
+      return v;
+    default: break;
   }
-  if (v.observed == Observed::client_error || o.tcp == probe::TcpResult::not_attempted) {
-    v.status = Status::error;
-    v.message = fmt::format("{}: expected {}, but the probe itself failed: {}", who,
-                            v.expected_text, v.observed_text);
-    return v;
-  }
+
   if (e.kind == ExpectKind::accept) {
-    bool ok = v.observed == Observed::accepted && (!e.status || o.http_status == *e.status);
+    if (v.observed == Observed::answered_http_error)
+      return verdict(Status::fail, fmt::format("accepted the certificate, then answered HTTP {} for {}",
+                                               o.http_status, w.c.path));
+    if (v.observed != Observed::accepted)
+      return verdict(Status::fail, fmt::format("expected {}, got {} — the gateway refused {}{}{}",
+                                               v.expected_text, v.observed_text,
+                                               fault_phrase(w.c, w.fault), gateway,
+                                               issuer_hint(w, o)));
+    if (e.status && o.http_status != *e.status)
+      return verdict(Status::fail, fmt::format("expected {}, got {}", v.expected_text, v.observed_text));
+    if (w.verify == scenario::VerifyMode::required && !scenario::sends_no_certificate(w.c.identity) &&
+        o.handshake_done && !o.certificate_requested)
+      return verdict(Status::fail, "expected accept with a verified client certificate, but the "
+                                   "gateway never asked for a client certificate");
     std::string dn;
     if (auto it = o.headers.find("x-client-dn"); it != o.headers.end()) dn = it->second;
-    if (ok && e.seen_identity && dn.find(*e.seen_identity) == std::string::npos) {
-      v.status = Status::fail;
-      v.message = fmt::format("{}: expected the backend to see '{}', it saw '{}'", who,
-                              *e.seen_identity, dn.empty() ? "no client identity" : dn);
-      return v;
-    }
-    if (!ok) {
-      v.status = Status::fail;
-      v.message = fmt::format("{}: expected {}, got {} — the gateway refused {}{}", who,
-                              v.expected_text, v.observed_text, fault_phrase(w.c, w.fault),
-                              gateway);
-    }
+    if (e.seen_identity && dn.find(*e.seen_identity) == std::string::npos)
+      return verdict(Status::fail, fmt::format("expected the backend to see '{}', it saw '{}'",
+                                               *e.seen_identity, dn.empty() ? "no client identity" : dn));
     return v;
   }
-  if (v.observed == Observed::accepted) {
-    v.status = Status::fail;
-    v.message = fmt::format("{}: expected {}, got {} — the gateway accepted {}{}", who,
-                            v.expected_text, v.observed_text, fault_phrase(w.c, w.fault),
-                            gateway);
-    return v;
-  }
-  if (!matches(want, v.observed, o)) {
-    v.status = Status::fail;
-    v.message = fmt::format("{}: expected {}, got {} — refused, but not the way the '{}' "
-                            "profile says",
-                            who, v.expected_text, v.observed_text, w.profile);
-  }
+
+  if (want.not_checkable)
+    return verdict(Status::not_checkable,
+                   fmt::format("not checkable on this gateway — the '{}' profile says it cannot "
+                               "refuse {} (observed {})",
+                               w.profile, fault_phrase(w.c, w.fault), v.observed_text));
+  if (v.observed == Observed::accepted)
+    return verdict(Status::fail, fmt::format("expected {}, got {} — the gateway accepted {}{}",
+                                             v.expected_text, v.observed_text,
+                                             fault_phrase(w.c, w.fault), gateway));
+  if (v.observed == Observed::answered_http_error && !matches(want, v.observed, o))
+    return verdict(Status::fail,
+                   fmt::format("expected {}, got {} — the gateway accepted {}{}, then answered "
+                               "HTTP {} for {}",
+                               v.expected_text, v.observed_text, fault_phrase(w.c, w.fault),
+                               gateway, o.http_status, w.c.path));
+  if (auto why = inconclusive_because(w, want, v.observed, o); !why.empty())
+    return verdict(Status::inconclusive, "inconclusive — " + why);
+  if (auto why = refused_for_another_reason(w, o); !why.empty())
+    return verdict(Status::fail, why);
+  if (!matches(want, v.observed, o))
+    return verdict(Status::fail, fmt::format("expected {}, got {} — refused, but not the way the "
+                                             "'{}' profile says",
+                                             v.expected_text, v.observed_text, w.profile));
   return v;
 }
 
@@ -246,26 +359,17 @@ Verdict skipped(const scenario::Case& c) {
   return v;
 }
 
-std::string to_string(Status s) {
-  switch (s) {
-    case Status::pass: return "pass";
-    case Status::fail: return "fail";
-    case Status::error: return "error";
-    case Status::skipped: return "skipped";
-  }
-  return "?";
+Verdict version_not_offered(const scenario::Case& c, const std::string& why) {
+  Verdict v;
+  v.status = Status::error;
+  v.observed = Observed::version_not_offered;
+  v.observed_text = "not run: " + why;
+  v.expected_text = c.expect.kind == ExpectKind::accept ? "accept" : "reject";
+  // The message is said once, on the case that found it; these cases only point at it.
+  return v;
 }
 
-std::string to_string(Observed o) {
-  switch (o) {
-    case Observed::accepted: return "accepted";
-    case Observed::refused_tls: return "refused_tls";
-    case Observed::refused_http: return "refused_http";
-    case Observed::tcp_failure: return "tcp_failure";
-    case Observed::client_error: return "client_error";
-    case Observed::target_misbehaved: return "target_misbehaved";
-  }
-  return "?";
-}
+std::string to_string(Status s) { return std::string(info(s).json); }
+std::string words(Status s) { return std::string(info(s).words); }
 
 }  // namespace mtls::cases

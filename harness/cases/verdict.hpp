@@ -1,27 +1,15 @@
-// Outcome vs expectation -> verdict, with a one-line message a person understands.
+// Outcome vs expectation -> verdict, with a one-line message a person understands. A verdict
+// says why it is what it is: a refusal passes only when it can be about the fault under test.
 #pragma once
 
 #include <string>
+#include <vector>
 
+#include "cases/verdict_kinds.hpp"
 #include "probe/outcome.hpp"
 #include "scenario/scenario.hpp"
 
 namespace mtls::cases {
-
-// How the connection ended, reduced to what an expectation talks about.
-enum class Observed {
-  accepted,      // HTTP 2xx/3xx
-  refused_tls,   // the server aborted the TLS connection (alert or close)
-  refused_http,  // HTTP 4xx/5xx after a completed handshake
-  tcp_failure,   // no TCP connection: refused, timeout, unreachable
-  client_error,  // the client gave up on its own (e.g. it does not trust the server)
-  // The target broke the protocol or ran out of time: no TLS on the port, a handshake or
-  // response timeout, an oversized response header or body (probe::classify_failure). Never a
-  // pass.
-  target_misbehaved,
-};
-
-enum class Status { pass, fail, error, skipped };
 
 struct Verdict {
   Status status = Status::pass;
@@ -31,19 +19,33 @@ struct Verdict {
   std::string message;        // one line; empty when passing
 };
 
+// What the harness knows of the identity a case presents, beyond its declared fault.
+struct PresentedIdentity {
+  std::string issuer;                    // the leaf's issuer, RFC 2253
+  std::vector<std::string> chain_names;  // every CA name above the leaf: issuer, chain subjects
+};
+
 struct Judged {
   const scenario::Case& c;
   scenario::TlsVersion version;
   scenario::Fault fault;  // of the case's identity; none for "none"
   const std::string& profile;
+  // How the target is configured to ask for a certificate: under `required`, an accepted
+  // client the gateway never asked for a certificate proves nothing.
+  scenario::VerifyMode verify = scenario::VerifyMode::required;
+  const PresentedIdentity* identity = nullptr;  // nullptr: unknown (or no certificate sent)
 };
 
 Verdict judge(const Judged& what, const probe::Outcome& outcome);
 Verdict skipped(const scenario::Case& c);
+// A case not probed because an earlier probe found the gateway does not offer its TLS version.
+Verdict version_not_offered(const scenario::Case& c, const std::string& why);
 
-Observed classify(const probe::Outcome& o);
+using probe::classify;
+using probe::to_string;
+using probe::version_refusal;
 std::string describe(const probe::Outcome& o);  // observed_text
-std::string to_string(Status);
-std::string to_string(Observed);
+std::string to_string(Status);                  // the json name: "not_checkable"
+std::string words(Status);                      // for people: "not checkable"
 
 }  // namespace mtls::cases

@@ -1,8 +1,10 @@
 // `mtls-harness diagnose --url ... --cert ... --key ...`: why is this client refused?
 // Exit 0 accepted, 1 refused, 2 bad usage or unreadable files, 3 unreachable.
+#include <sstream>
 #include <CLI/CLI.hpp>
 #include <iostream>
 
+#include "common/printable.hpp"
 #include "cli/commands.hpp"
 #include "diagnose/diagnose.hpp"
 #include "diagnose/render.hpp"
@@ -26,7 +28,9 @@ void add_diagnose(CLI::App& app, int& exit_code) {
   cmd->callback([o, &exit_code] {
     try {
       const auto d = diagnose::diagnose(*o);
-      diagnose::print_diagnosis(d, *o, std::cout);
+      std::ostringstream text;  // a gateway's answer is not ours to trust on a terminal
+      diagnose::print_diagnosis(d, *o, text);
+      std::cout << common::printable_lines(text.str());
       exit_code = d.exit_code;
     } catch (const std::exception& e) {
       std::cerr << "mtls-harness diagnose: " << e.what() << "\n";

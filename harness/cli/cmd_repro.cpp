@@ -1,8 +1,10 @@
 // `mtls-harness repro --list | NAME`: provoke a classic mTLS failure and show what every side
 // prints, why, and how to fix it. Exit 0 when it showed as catalogued, 1 otherwise.
+#include <sstream>
 #include <CLI/CLI.hpp>
 #include <iostream>
 
+#include "common/printable.hpp"
 #include "cli/commands.hpp"
 #include "common/resources.hpp"
 #include "repro/catalogue.hpp"
@@ -72,7 +74,9 @@ int run(const ReproArgs& a) {
   }
   try {
     const auto r = repro::reproduce(*entry, o);
-    repro::print_reproduction(r, std::cout);
+    std::ostringstream text;  // a gateway's answer is not ours to trust on a terminal
+    repro::print_reproduction(r, text);
+    std::cout << common::printable_lines(text.str());
     return r.reproduced() ? kOk : kExpectationFailed;
   } catch (const target::TargetError& e) {
     std::cerr << "mtls-harness repro: the target could not be started: " << e.what() << "\n";

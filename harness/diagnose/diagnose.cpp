@@ -1,5 +1,5 @@
 #include "diagnose/diagnose.hpp"
-#include "probe/failure.hpp"
+#include "probe/observed.hpp"
 
 #include "probe/probe.hpp"
 #include "repro/target_url.hpp"
@@ -29,25 +29,27 @@ probe::Request request_for(const Options& o, const target::Endpoint& ep, const C
 
 }  // namespace
 
-Answer classify(const probe::Outcome& o) {
+// The probe's one classifier, with what a diagnosis tells apart beyond it: a client that could
+// not present its files, and one that refused the server.
+Answer answer_of(const probe::Outcome& o) {
   if (o.tcp == probe::TcpResult::not_attempted) return Answer::not_presented;
-  if (o.tcp != probe::TcpResult::connected) return Answer::unreachable;
-  switch (probe::classify_failure(o).kind) {
-    case probe::Failure::not_tls:
-    case probe::Failure::handshake_timeout:
-    case probe::Failure::response_timeout:
-    case probe::Failure::header_too_large:
-    case probe::Failure::body_too_large: return Answer::misbehaved;
-    default: break;
-  }
   // 60: CURLE_PEER_FAILED_VERIFICATION. A received certificate_expired alert is mapped to it
   // too (libcurl), so only count it as the client's doing when no server alert came.
-  if (o.curl_code == 60 && !o.server_alert()) return Answer::server_untrusted;
-  if (o.server_alert()) return Answer::refused_alert;
-  if (o.http_status == 400 || o.http_status == 403 || o.http_status == 495 ||
-      o.http_status == 496)
-    return Answer::refused_http;
-  if (o.http_status > 0) return Answer::accepted;
+  const auto observed = probe::classify(o);
+  if (observed != probe::Observed::tcp_failure && observed != probe::Observed::target_misbehaved &&
+      o.curl_code == 60 && !o.server_alert())
+    return Answer::server_untrusted;
+  switch (observed) {
+    case probe::Observed::tcp_failure: return Answer::unreachable;
+    case probe::Observed::target_misbehaved: return Answer::misbehaved;
+    case probe::Observed::refused_tls:
+    case probe::Observed::version_not_offered:
+      return o.server_alert() ? Answer::refused_alert : Answer::refused_closed;
+    case probe::Observed::client_error: return Answer::refused_closed;
+    case probe::Observed::refused_http: return Answer::refused_http;
+    case probe::Observed::accepted:
+    case probe::Observed::answered_http_error: return Answer::accepted;
+  }
   return Answer::refused_closed;
 }
 
@@ -75,11 +77,11 @@ Diagnosis diagnose(const Options& o) {
     a.version = v;
     auto req = request_for(o, d.endpoint, d.client, v);
     a.outcome = probe::run(req);
-    a.answer = classify(a.outcome);
+    a.answer = answer_of(a.outcome);
     if (a.answer == Answer::server_untrusted) {
       req.verify_server = false;
       a.unverified = probe::run(req);
-      a.unverified_answer = classify(*a.unverified);
+      a.unverified_answer = answer_of(*a.unverified);
     }
     a.chain = match_advertised(d.client, a.server_view().acceptable_ca_names);
     d.attempts.push_back(std::move(a));

@@ -29,7 +29,7 @@ struct Options {
 enum class Answer {
   accepted,         // an HTTP answer that is not a client-certificate refusal
   refused_alert,    // the server sent a fatal alert
-  refused_http,     // HTTP 400 / 403 / 495 / 496 after a completed handshake
+  refused_http,     // a refusal status (probe::is_refusal_status) after a completed handshake
   refused_closed,   // the connection ended without alert or answer
   server_untrusted, // the client refused the server (curl 60): nothing learned about the cert
   not_presented,    // the client could not even load the certificate and key
@@ -66,7 +66,7 @@ struct Diagnosis {
 // Throws std::runtime_error when the URL or the local files are unusable (exit 2).
 Diagnosis diagnose(const Options& o);
 
-Answer classify(const probe::Outcome& o);
+Answer answer_of(const probe::Outcome& o);
 std::string to_string(Answer a);
 
 // Fills verdict, cause, fix, notes and exit_code from the facts and attempts.

@@ -135,6 +135,10 @@ struct GateVerdict {
   std::optional<double> measured;  // nullopt: could not be measured (fails)
   bool pass = false;
   std::string text;   // "handshake_p99_ms <= 5: measured 3.21 (pass)"
+  // A gate judged by an answer rather than a number (revoked_resume = "refused"): what was
+  // required and what was seen, shown instead of `limit` and `measured`.
+  std::string limit_text;
+  std::string measured_text;
 };
 
 // What one load shard ran of a phase (see shard.hpp); absent in an unsharded or merged result.

@@ -36,6 +36,31 @@ constexpr GateRow kGates[] = {
      target_cpu},
 };
 
+// revoked_resume = "refused" | "gets_in", against the check run after the phase. A check
+// that could not run (no CRL to push, nothing to revoke) fails the gate with its reason.
+GateVerdict revoked_resume_gate(const std::string& wanted, const PhaseResult& r) {
+  GateVerdict v;
+  v.name = "revoked_resume";
+  v.limit_text = wanted;
+  const auto& c = r.revoked_resume;
+  const std::string seen = c ? c->outcome : "not_checked";
+  v.measured_text = seen;
+  v.pass = seen == wanted;
+  const std::string how = scenario::to_string(r.phase.resumption);
+  if (c && (seen == "refused" || seen == "gets_in")) {
+    std::string when = seen == "refused" && c->revocation_effective_ms > 0
+                           ? fmt::format(", {:.2f} s after the CRL push", c->revocation_effective_ms / 1000)
+                           : "";
+    v.text = fmt::format("revoked_resume = {}: a revoked client resuming by {} {}{} — {} ({})",
+                         wanted, how, seen == "refused" ? "is refused" : "GETS IN", when, c->detail,
+                         v.pass ? "pass" : "FAIL");
+  } else {
+    v.text = fmt::format("revoked_resume = {}: not checked — {} (FAIL)", wanted,
+                         c ? c->detail : "the check did not run");
+  }
+  return v;
+}
+
 }  // namespace
 
 double PhaseResult::handshakes_per_s() const {
@@ -73,6 +98,7 @@ std::vector<GateVerdict> evaluate_gates(const scenario::Gates& gates, const Phas
     }
     out.push_back(std::move(v));
   }
+  if (gates.revoked_resume) out.push_back(revoked_resume_gate(*gates.revoked_resume, r));
   return out;
 }
 
@@ -80,12 +106,20 @@ nlohmann::json gate_limits_json(const scenario::Gates& g) {
   nlohmann::json out = nlohmann::json::object();
   for (const auto& row : kGates)
     if (const auto& limit = g.*(row.limit)) out[row.name] = *limit;
+  if (g.revoked_resume) out["revoked_resume"] = *g.revoked_resume;
   return out;
 }
 
 scenario::Gates gate_limits_from_json(const nlohmann::json& j) {
   scenario::Gates g;
   for (const auto& [key, value] : j.items()) {
+    if (key == "revoked_resume") {
+      const auto answer = value.get<std::string>();
+      if (answer != "refused" && answer != "gets_in")
+        throw std::invalid_argument("gates: revoked_resume '" + answer + "' is not refused or gets_in");
+      g.revoked_resume = answer;
+      continue;
+    }
     const GateRow* row = nullptr;
     for (const auto& r : kGates)
       if (key == r.name) row = &r;

@@ -41,7 +41,7 @@ PlannedIdentity resolve_identity(const scenario::LoadPhase& p, const std::string
                                  const pki::Fixtures& f) {
   PlannedIdentity out;
   out.name = name;
-  if (name == "none") return out;
+  if (scenario::sends_no_certificate(name)) return out;
   const auto* files = f.find(name);
   if (!files) bad(p, "identity '" + name + "' has no fixture files (is it declared in [[identity]]?)");
   out.credentials = tlsclient::credentials_for(*files);

@@ -8,10 +8,13 @@
 namespace mtls::load {
 
 std::string progress_text(const std::string& phase, const Progress& p) {
-  return fmt::format("load {}: {:6.1f}s{} {:8.0f} hs/s  p99 {:7.2f} ms  conns {}  errors {}  "
+  // The p99 of whole connections (from their intended start) over the last complete second;
+  // nothing until a second with a finished connection is behind us, never a made-up 0.00 ms.
+  const std::string p99 = p.p99_ms > 0 ? fmt::format("{:7.2f} ms", p.p99_ms) : fmt::format("{:>10}", "—");
+  return fmt::format("load {}: {:6.1f}s{} {:8.0f} hs/s  connection p99 {}  conns {}  errors {}  "
                      "resumed {:5.1f}%  open {}",
-                     phase, p.elapsed_s, p.warmup ? " (warm-up)" : "", p.handshakes_per_s,
-                     p.p99_ms, p.connections, p.errors, 100.0 * p.resumed_share, p.open);
+                     phase, p.elapsed_s, p.warmup ? " (warm-up)" : "", p.handshakes_per_s, p99,
+                     p.connections, p.errors, 100.0 * p.resumed_share, p.open);
 }
 
 ProgressPrinter::ProgressPrinter(std::string phase_name)

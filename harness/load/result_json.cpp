@@ -76,6 +76,7 @@ nlohmann::json to_json(const PhaseResult& r) {
   json gates = json::array();
   for (const auto& g : r.gates)
     gates.push_back({{"name", g.name}, {"limit", g.limit}, {"measured", opt(g.measured)},
+                     {"limit_text", g.limit_text}, {"measured_text", g.measured_text},
                      {"pass", g.pass}, {"text", g.text}});
   return {
       {"name", r.name},

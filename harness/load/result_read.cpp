@@ -147,6 +147,8 @@ PhaseResult phase_result_from_json(const json& j) {
       v.measured = opt(g, "measured");
       v.pass = g.at("pass").get<bool>();
       v.text = g.at("text").get<std::string>();
+      v.limit_text = g.value("limit_text", "");
+      v.measured_text = g.value("measured_text", "");
       r.gates.push_back(std::move(v));
     }
   } catch (const std::exception& e) {

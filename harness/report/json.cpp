@@ -35,6 +35,15 @@ json outcome_json(const probe::Outcome& o) {
   };
 }
 
+json client_cas_json(const Report& r) {
+  json out = json::array();
+  for (const auto& n : client_ca_names(r.cases))
+    out.push_back({{"tls_version", scenario::to_string(n.version)},
+                   {"certificate_requested", n.requested},
+                   {"names", n.names}});
+  return out;
+}
+
 json load_json(const Report& r) {
   json phases = json::array();
   for (const auto& p : r.phases) phases.push_back(load::to_json(p));
@@ -81,12 +90,16 @@ std::string to_json(const Report& r) {
         {"target_log", m.target_log},
         {"shard", m.shard_count > 0 ? json{{"index", m.shard_index}, {"count", m.shard_count}}
                                     : json(nullptr)},
-        {"merged_shards", m.merged_shards}}},
+        {"merged_shards", m.merged_shards},
+        {"stop_signal", m.stop_signal}}},
+      {"client_ca_names", client_cas_json(r)},
       {"summary",
        {{"total", s.total},
         {"passed", s.passed},
         {"failed", s.failed},
         {"errors", s.errors},
+        {"inconclusive", s.inconclusive},
+        {"not_checkable", s.not_checkable},
         {"skipped", s.skipped},
         {"gates_failed", r.gates_failed()},
         {"exit_code", r.exit_code()}}},

@@ -25,52 +25,71 @@ std::string xml_escape(const std::string& in) {
   return out;
 }
 
+// The <failure>/<error>/<skipped> element of one case, from its verdict kind.
+std::string case_element(const cases::CaseResult& c) {
+  const auto& kind = cases::info(c.verdict.status);
+  if (kind.junit.empty()) return "";
+  const std::string message = xml_escape(c.verdict.message);
+  if (kind.junit == "skipped") return fmt::format("\n      <skipped message=\"{}\"/>\n    ", message);
+  const std::string detail = xml_escape("expected: " + c.verdict.expected_text +
+                                        "\nobserved: " + c.verdict.observed_text +
+                                        "\nclient error: " + c.outcome.curl_error);
+  // The type says which kind of not-passing this is: a CI reader tells a gateway that
+  // disagrees (mismatch) from a check that could not be made.
+  std::string type = "mismatch";
+  if (c.verdict.status == cases::Status::inconclusive) type = "inconclusive";
+  else if (c.verdict.status == cases::Status::error)
+    type = c.verdict.observed == cases::Observed::target_misbehaved ? "target_misbehaved"
+           : c.verdict.observed == cases::Observed::version_not_offered ? "version_not_offered"
+           : c.verdict.observed == cases::Observed::tcp_failure         ? "unreachable"
+                                                                        : "probe";
+  return fmt::format("\n      <{} message=\"{}\" type=\"{}\">{}</{}>\n    ", kind.junit,
+                     message.empty() ? xml_escape(c.verdict.observed_text) : message, type, detail,
+                     kind.junit);
+}
+
 }  // namespace
 
 std::string to_junit(const Report& r) {
-  auto s = r.summary();
+  const auto cs = r.summary();
+  int total = cs.total, failures = cs.failed, errors = 0, skipped = 0;
+  for (const auto& k : cases::kStatuses) {
+    if (k.junit == "error") errors += cs.count(k.status);
+    if (k.junit == "skipped") skipped += cs.count(k.status);
+  }
   // Gates are test cases too: a violated gate fails the job like a mismatch does.
   for (const auto& p : r.phases) {
-    s.total += static_cast<int>(p.gates.size());
-    s.failed += static_cast<int>(std::count_if(p.gates.begin(), p.gates.end(),
+    total += static_cast<int>(p.gates.size());
+    failures += static_cast<int>(std::count_if(p.gates.begin(), p.gates.end(),
                                                [](const auto& g) { return !g.pass; }));
+  }
+  // A run cut short is an error of the suite itself, so CI shows it red even when every case
+  // that ran passed.
+  if (r.meta.partial) {
+    ++total;
+    ++errors;
   }
   std::string out = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n";
   out += fmt::format(
       "<testsuites name=\"mtls-harness\" tests=\"{}\" failures=\"{}\" errors=\"{}\" "
       "skipped=\"{}\" time=\"{:.3f}\">\n",
-      s.total, s.failed, s.errors, s.skipped, r.meta.duration_ms / 1000.0);
+      total, failures, errors, skipped, r.meta.duration_ms / 1000.0);
   out += fmt::format(
       "  <testsuite name=\"{}\" tests=\"{}\" failures=\"{}\" errors=\"{}\" skipped=\"{}\" "
       "timestamp=\"{}\" time=\"{:.3f}\">\n",
-      xml_escape(r.meta.scenario_name), s.total, s.failed, s.errors, s.skipped,
+      xml_escape(r.meta.scenario_name), total, failures, errors, skipped,
       r.meta.started_at, r.meta.duration_ms / 1000.0);
   out += "    <properties>\n";
   out += fmt::format("      <property name=\"target\" value=\"{}\"/>\n", xml_escape(r.meta.target));
   out += fmt::format("      <property name=\"profile\" value=\"{}\"/>\n", xml_escape(r.meta.profile));
   out += fmt::format("      <property name=\"partial\" value=\"{}\"/>\n", r.meta.partial ? "true" : "false");
+  out += fmt::format("      <property name=\"exit_code\" value=\"{}\"/>\n", r.exit_code());
   out += "    </properties>\n";
   for (const auto& c : r.cases) {
     out += fmt::format("    <testcase classname=\"{}.TLS{}\" name=\"{}\" time=\"{:.3f}\">",
                        xml_escape(r.meta.scenario_name), scenario::to_string(c.version),
                        xml_escape(c.case_name), c.outcome.total_ms / 1000.0);
-    const std::string detail = xml_escape("expected: " + c.verdict.expected_text +
-                                          "\nobserved: " + c.verdict.observed_text +
-                                          "\nclient error: " + c.outcome.curl_error);
-    switch (c.verdict.status) {
-      case cases::Status::pass: break;
-      case cases::Status::fail:
-        out += fmt::format("\n      <failure message=\"{}\" type=\"mismatch\">{}</failure>\n    ",
-                           xml_escape(c.verdict.message), detail);
-        break;
-      case cases::Status::error:
-        out += fmt::format("\n      <error message=\"{}\" type=\"probe\">{}</error>\n    ",
-                           xml_escape(c.verdict.message), detail);
-        break;
-      case cases::Status::skipped:
-        out += fmt::format("\n      <skipped message=\"{}\"/>\n    ", xml_escape(c.verdict.message));
-        break;
-    }
+    out += case_element(c);
     out += "</testcase>\n";
   }
   for (const auto& p : r.phases) {
@@ -84,9 +103,15 @@ std::string to_junit(const Report& r) {
       out += "</testcase>\n";
     }
   }
-  if (r.meta.partial)
+  if (r.meta.partial) {
+    out += fmt::format("    <testcase classname=\"{}\" name=\"run complete\" time=\"{:.3f}\">"
+                       "\n      <error message=\"{}\" type=\"partial\">exit code {}</error>\n    "
+                       "</testcase>\n",
+                       xml_escape(r.meta.scenario_name), r.meta.duration_ms / 1000.0,
+                       xml_escape("run stopped early: " + r.meta.partial_reason), r.exit_code());
     out += fmt::format("    <system-err>run stopped early: {}</system-err>\n",
                        xml_escape(r.meta.partial_reason));
+  }
   out += "  </testsuite>\n</testsuites>\n";
   return out;
 }

@@ -28,11 +28,11 @@ E scenario_name(const json& j, const char* key) {
   throw std::invalid_argument(std::string(key) + ": unknown value '" + text + "'");
 }
 
-constexpr std::array kStatuses = {cases::Status::pass, cases::Status::fail, cases::Status::error,
-                                  cases::Status::skipped};
-constexpr std::array kObserved = {cases::Observed::accepted, cases::Observed::refused_tls,
-                                  cases::Observed::refused_http, cases::Observed::tcp_failure,
-                                  cases::Observed::client_error, cases::Observed::target_misbehaved};
+constexpr auto kStatuses = [] {
+  std::array<cases::Status, cases::kStatuses.size()> out{};
+  for (std::size_t i = 0; i < out.size(); ++i) out[i] = cases::kStatuses[i].status;
+  return out;
+}();
 constexpr std::array kTcp = {probe::TcpResult::not_attempted, probe::TcpResult::connected,
                              probe::TcpResult::refused, probe::TcpResult::timeout,
                              probe::TcpResult::unreachable};
@@ -74,7 +74,7 @@ cases::CaseResult read_case(const json& j) {
     c.fault = scenario_name<scenario::Fault>(j, "fault");
     c.version = scenario_name<scenario::TlsVersion>(j, "tls_version");
     c.verdict.status = by_name(j, "verdict", kStatuses, [](auto v) { return cases::to_string(v); });
-    c.verdict.observed = by_name(j, "observed_class", kObserved, [](auto v) { return cases::to_string(v); });
+    c.verdict.observed = by_name(j, "observed_class", cases::kObservedKinds, [](auto v) { return cases::to_string(v); });
     c.verdict.expected_text = j.at("expected").get<std::string>();
     c.verdict.observed_text = j.at("observed").get<std::string>();
     c.verdict.message = j.at("message").get<std::string>();
@@ -107,6 +107,7 @@ Meta read_meta(const json& j) {
     m.shard_count = j.at("shard").at("count").get<int>();
   }
   m.merged_shards = j.value("merged_shards", 0);
+  m.stop_signal = j.value("stop_signal", 0);
   return m;
 }
 

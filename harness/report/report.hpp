@@ -34,10 +34,23 @@ struct Meta {
   int shard_index = 0;    // a shard report (`run --shard`): shard shard_index of shard_count
   int shard_count = 0;    // 0: not a shard report
   int merged_shards = 0;  // > 0: `merge` made this report from that many shard reports
+  int stop_signal = 0;    // > 0: stopped by this signal (SIGINT, SIGTERM): exit code 130
 };
 
+// What the gateway asked of clients on one TLS version, from the first probe that got that
+// far: whether it sent a CertificateRequest, and the CA names it listed as acceptable.
+struct ClientCaNames {
+  scenario::TlsVersion version = scenario::TlsVersion::tls1_3;
+  bool requested = false;
+  std::vector<std::string> names;  // RFC 2253; empty: it named none
+};
+
+// One entry per TLS version some probe completed enough of a handshake on.
+std::vector<ClientCaNames> client_ca_names(const std::vector<cases::CaseResult>& cases);
+
 struct Summary {
-  int total = 0, passed = 0, failed = 0, errors = 0, skipped = 0;
+  int total = 0, passed = 0, failed = 0, errors = 0, inconclusive = 0, not_checkable = 0, skipped = 0;
+  int count(cases::Status s) const;
 };
 
 struct Report {
@@ -46,9 +59,14 @@ struct Report {
   std::vector<load::PhaseResult> phases;  // [[load]] phases, in scenario order
   Summary summary() const;  // of the cases
   int gates_failed() const;
-  // 0 all expectations and gates hold, 1 some do not (or partial), 3 target unreachable.
+  // 0 all expectations and gates hold, 1 some do not (or partial, or inconclusive), 3 target
+  // unreachable, 130 stopped by a signal.
   int exit_code() const;
 };
+
+// "3 passed, 1 failed, 0 errors, 1 inconclusive, 2 skipped of 7": the kinds a run rarely has
+// only when it has them.
+std::string verdict_counts(const Summary& s);
 
 std::string to_json(const Report& r);
 std::string to_junit(const Report& r);

@@ -1,3 +1,4 @@
+#include <algorithm>
 #include <chrono>
 #include <ctime>
 #include <fstream>
@@ -9,18 +10,45 @@
 
 namespace mtls::report {
 
+namespace {
+
+int* counter(Summary& s, cases::Status status) {
+  switch (status) {
+    case cases::Status::pass: return &s.passed;
+    case cases::Status::fail: return &s.failed;
+    case cases::Status::error: return &s.errors;
+    case cases::Status::inconclusive: return &s.inconclusive;
+    case cases::Status::not_checkable: return &s.not_checkable;
+    case cases::Status::skipped: return &s.skipped;
+  }
+  return &s.errors;
+}
+
+}  // namespace
+
+int Summary::count(cases::Status status) const { return *counter(const_cast<Summary&>(*this), status); }
+
 Summary Report::summary() const {
   Summary s;
   for (const auto& c : cases) {
     ++s.total;
-    switch (c.verdict.status) {
-      case cases::Status::pass: ++s.passed; break;
-      case cases::Status::fail: ++s.failed; break;
-      case cases::Status::error: ++s.errors; break;
-      case cases::Status::skipped: ++s.skipped; break;
-    }
+    ++*counter(s, c.verdict.status);
   }
   return s;
+}
+
+std::vector<ClientCaNames> client_ca_names(const std::vector<cases::CaseResult>& cases) {
+  std::vector<ClientCaNames> out;
+  for (const auto& c : cases) {
+    // Only a probe that got past the server's first flight knows whether a request came.
+    const auto& o = c.outcome;
+    if (!o.certificate_requested && !o.handshake_done) continue;
+    bool seen = false;
+    for (const auto& n : out) seen = seen || n.version == c.version;
+    if (!seen) out.push_back({c.version, o.certificate_requested, o.acceptable_ca_names});
+  }
+  std::sort(out.begin(), out.end(), [](const auto& a, const auto& b) { return a.version < b.version; });
+  return out;
 }
 
 int Report::gates_failed() const {
@@ -36,9 +64,11 @@ int Report::exit_code() const {
   int unreachable = 0;
   for (const auto& c : cases)
     if (c.verdict.observed == cases::Observed::tcp_failure) ++unreachable;
+  if (meta.stop_signal > 0) return 130;
   if (ran > 0 && unreachable == ran) return 3;
-  if (s.failed > 0 || s.errors > 0 || gates_failed() > 0 || meta.partial) return 1;
-  return 0;
+  bool failing = gates_failed() > 0 || meta.partial;
+  for (const auto& k : cases::kStatuses) failing = failing || (k.fails_run && s.count(k.status) > 0);
+  return failing ? 1 : 0;
 }
 
 std::string now_iso8601() {

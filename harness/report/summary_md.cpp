@@ -13,6 +13,8 @@ const char* badge(cases::Status s) {
     case cases::Status::pass: return "✅ pass";
     case cases::Status::fail: return "❌ fail";
     case cases::Status::error: return "⚠️ error";
+    case cases::Status::inconclusive: return "❔ inconclusive";
+    case cases::Status::not_checkable: return "🚫 not checkable";
     case cases::Status::skipped: return "⏭️ skipped";
   }
   return "";
@@ -67,8 +69,11 @@ void phase_section(std::string& out, const load::PhaseResult& p) {
   if (!p.gates.empty()) {
     out += "\n| gate | limit | measured | result |\n|---|--:|--:|---|\n";
     for (const auto& g : p.gates)
-      out += fmt::format("| {} | {:g} | {} | {} |\n", markdown_escape(g.name), g.limit,
-                         g.measured ? fmt::format("{:.4g}", *g.measured) : "not measured",
+      out += fmt::format("| {} | {} | {} | {} |\n", markdown_escape(g.name),
+                         g.limit_text.empty() ? fmt::format("{:g}", g.limit) : markdown_escape(g.limit_text),
+                         !g.measured_text.empty() ? markdown_escape(g.measured_text)
+                         : g.measured             ? fmt::format("{:.4g}", *g.measured)
+                                                  : "not measured",
                          g.pass ? "✅ pass" : "❌ fail");
   }
 }
@@ -98,8 +103,9 @@ std::string to_markdown(const Report& r) {
   const int code = r.exit_code();
   std::string out = fmt::format("## {} mtls-harness: {}\n\n", code == 0 ? "✅" : "❌",
                                 markdown_escape(r.meta.scenario_name));
-  out += fmt::format("**{} passed, {} failed, {} errors, {} skipped** of {} case × TLS version checks",
-                     s.passed, s.failed, s.errors, s.skipped, s.total);
+  const auto counts = verdict_counts(s);
+  out += fmt::format("**{}** of {} case × TLS version checks", counts.substr(0, counts.rfind(" of ")),
+                     s.total);
   if (!r.phases.empty())
     out += fmt::format("; {} load phase{}, {} gate{} failed", r.phases.size(),
                        r.phases.size() == 1 ? "" : "s", r.gates_failed(),
@@ -111,6 +117,13 @@ std::string to_markdown(const Report& r) {
                      markdown_escape(r.meta.target), markdown_escape(r.meta.profile),
                      markdown_escape(r.meta.openssl_version),
                      markdown_escape(r.meta.harness_version), r.meta.duration_ms);
+
+  for (const auto& n : client_ca_names(r.cases)) {
+    const auto v = scenario::to_string(n.version);
+    if (!n.requested) out += fmt::format("\nClient CAs (TLS {}): the gateway never asked for a client certificate\n", v);
+    else if (n.names.empty()) out += fmt::format("\nClient CAs (TLS {}): the gateway names none; fault cases are judged on the refusal alone\n", v);
+    else out += fmt::format("\nClient CAs (TLS {}): {}\n", v, markdown_escape(fmt::format("{}", fmt::join(n.names, "; "))));
+  }
 
   std::vector<const cases::CaseResult*> failing, rest;
   for (const auto& row : case_rows_failing_first(r))

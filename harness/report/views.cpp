@@ -7,18 +7,17 @@ namespace mtls::report {
 namespace {
 
 int rank(cases::Status s) {
+  if (cases::info(s).fails_run) return 0;
   switch (s) {
-    case cases::Status::fail:
-    case cases::Status::error: return 0;
     case cases::Status::pass: return 1;
-    case cases::Status::skipped: return 2;
+    case cases::Status::not_checkable: return 2;
+    default: return 3;
   }
-  return 1;
 }
 
 }  // namespace
 
-bool is_failure(cases::Status s) { return s == cases::Status::fail || s == cases::Status::error; }
+bool is_failure(cases::Status s) { return cases::info(s).fails_run; }
 
 std::vector<LatencyRow> latency_rows(const load::PhaseResult& p) {
   std::vector<LatencyRow> rows = {{"tcp connect", &p.connect},

@@ -24,7 +24,8 @@ struct LatencyRow {
 std::vector<LatencyRow> latency_rows(const load::PhaseResult& p);
 
 // Cases grouped by case name (one row per case, one cell per TLS version), the rows with a
-// failed or errored cell first, then passing ones, then skipped ones; scenario order within.
+// cell that fails the run first, then passing ones, then not checkable, then skipped ones;
+// scenario order within.
 struct CaseRow {
   std::string case_name;
   std::vector<const cases::CaseResult*> cells;  // in TLS version order of the run
@@ -32,7 +33,7 @@ struct CaseRow {
 };
 std::vector<CaseRow> case_rows_failing_first(const Report& r);
 
-// True for fail and error: the verdicts that fail a run.
+// The verdicts that fail a run: fail, error, inconclusive.
 bool is_failure(cases::Status s);
 
 // "3.21" (ms, three significant-ish digits), "—" for a histogram without samples.

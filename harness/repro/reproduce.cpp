@@ -37,7 +37,7 @@ const scenario::Case& find_case(const scenario::Scenario& s, std::string_view na
 
 std::optional<tlsclient::ClientCredentials> credentials(const pki::Fixtures& f,
                                                         const std::string& identity) {
-  if (identity == "none") return std::nullopt;
+  if (scenario::sends_no_certificate(identity)) return std::nullopt;
   const auto* files = f.find(identity);
   if (!files) throw std::runtime_error("no fixture files for identity '" + identity + "'");
   return tlsclient::ClientCredentials{files->cert, files->chain, files->key,
@@ -184,7 +184,7 @@ std::map<std::string, std::string> placeholders(const Entry& e, const scenario::
     p[prefix + "_dir"] = id->cert.parent_path().string();
   };
   add("valid", f.find("valid"));
-  add("bad", c.identity == "none" ? nullptr : f.find(c.identity));
+  add("bad", scenario::sends_no_certificate(c.identity) ? nullptr : f.find(c.identity));
   return p;
 }
 

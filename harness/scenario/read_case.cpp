@@ -14,8 +14,6 @@ constexpr std::string_view kKeys[] = {"name",   "identity", "expect",        "re
                                       "alert",  "status",   "layer",         "seen_identity",
                                       "tls_versions", "path", "skip"};
 
-constexpr std::string_view kNoCertificate = "none";
-
 // Why a gateway that checks OCSP refuses an otherwise valid certificate: the responder's
 // answer, or no answer at all (a correct gate fails closed).
 std::optional<Reason> ocsp_reason(const Identity& id, const Target& target) {

@@ -19,7 +19,7 @@ constexpr std::string_view kKeys[] = {
 
 constexpr std::string_view kGateKeys[] = {
     "handshake_p99_ms",     "error_rate_max", "handshakes_per_s_min", "resumed_ratio_min",
-    "client_cpu_us_per_handshake_max", "target_cpu_us_per_handshake_max"};
+    "client_cpu_us_per_handshake_max", "target_cpu_us_per_handshake_max", "revoked_resume"};
 
 // Ceilings a phase stays under unless the scenario says raise_limits = true: a typo in a
 // rate must not turn a CI job into a denial of service.
@@ -40,10 +40,21 @@ void read_gates(Reader& r, const toml::table& t, const std::string& path, Gates&
   g.resumed_ratio_min = r.number(*gt, "resumed_ratio_min", gp, 0, 1);
   g.client_cpu_us_per_handshake_max = r.number(*gt, "client_cpu_us_per_handshake_max", gp, 0, 1e9);
   g.target_cpu_us_per_handshake_max = r.number(*gt, "target_cpu_us_per_handshake_max", gp, 0, 1e9);
+  static const std::vector<std::string> kResumeAnswers = {"refused", "gets_in"};
+  if (auto v = r.one_of(*gt, "revoked_resume", gp, kResumeAnswers)) {
+    g.revoked_resume = *v;
+    const auto resumption = t["resumption"].value<std::string>();
+    if (!resumption || *resumption == "none")
+      r.error(Reader::at(*gt, "revoked_resume"), join(gp, "revoked_resume"),
+              "revoked_resume judges a client that resumes its session, but this phase does not "
+              "resume sessions",
+              "set resumption = \"psk\", \"ticket\" or \"session_id\" in this [[load]], or "
+              "remove the gate");
+  }
 }
 
 bool known_identity(const Scenario& s, const std::string& name) {
-  return name == "none" || s.find_identity(name) != nullptr;
+  return sends_no_certificate(name) || s.find_identity(name) != nullptr;
 }
 
 void unknown_identity(Reader& r, SourceRef at, const std::string& key_path, const std::string& name,

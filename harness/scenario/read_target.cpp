@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <fmt/core.h>
 
+#include "common/https_url.hpp"
 #include "scenario/sections.hpp"
 
 namespace mtls::scenario::detail {
@@ -12,7 +13,7 @@ constexpr std::string_view kKeys[] = {
     "kind",        "profile",         "verify",   "crl",          "verify_depth",
     "tls_versions", "session_cache",  "session_tickets", "template", "nginx_binary",
     "url",         "server_name",     "ca_file",  "timeout_ms",   "allow",
-    "ocsp",        "ocsp_responder"};
+    "ocsp",        "ocsp_responder", "pid", "pid_file"};
 constexpr std::string_view kAllowKeys[] = {"common_names", "san_dns", "san_uri"};
 
 // Gateway profiles: how a target expresses canonical refusals on the wire.
@@ -34,45 +35,9 @@ constexpr KindOnly kKindOnly[] = {
     {"template", TargetKind::nginx, true}, {"nginx_binary", TargetKind::nginx},
     {"url", TargetKind::external},         {"server_name", TargetKind::external},
     {"ca_file", TargetKind::external},
+    {"pid", TargetKind::external},         {"pid_file", TargetKind::external},
     {"ocsp", TargetKind::nginx},           {"ocsp_responder", TargetKind::nginx},
 };
-
-// The host of an https URL (brackets of an IPv6 literal removed), or why there is none.
-struct UrlHost {
-  std::string host;
-  std::string problem;
-};
-
-UrlHost https_host(std::string_view url) {
-  constexpr std::string_view scheme = "https://";
-  if (url.substr(0, scheme.size()) != scheme) return {{}, "must start with https://"};
-  std::string_view rest = url.substr(scheme.size());
-  std::string_view authority = rest.substr(0, rest.find_first_of("/?#"));
-  if (auto at = authority.rfind('@'); at != std::string_view::npos) authority.remove_prefix(at + 1);
-  std::string_view host = authority, port;
-  bool has_port = false;
-  if (authority.starts_with('[')) {
-    auto close = authority.find(']');
-    if (close == std::string_view::npos) return {{}, "has an unclosed '[' in its host"};
-    host = authority.substr(1, close - 1);
-    std::string_view after = authority.substr(close + 1);
-    if (!after.empty() && !after.starts_with(':')) return {{}, "has text after the IPv6 host"};
-    has_port = !after.empty();
-    if (has_port) port = after.substr(1);
-  } else if (auto colon = authority.find(':'); colon != std::string_view::npos) {
-    host = authority.substr(0, colon);
-    port = authority.substr(colon + 1);
-    has_port = true;
-  }
-  if (host.empty()) return {{}, "has no host"};
-  if (has_port) {
-    bool digits = !port.empty() && port.size() <= 5 &&
-                  port.find_first_not_of("0123456789") == std::string_view::npos;
-    int n = digits ? std::stoi(std::string(port)) : 0;
-    if (n < 1 || n > 65535) return {{}, fmt::format("has a bad port '{}'", port)};
-  }
-  return {std::string(host), {}};
-}
 
 void read_allow(Reader& r, const toml::table& t, AllowList& allow) {
   const toml::table* a = r.table(t, "allow", "target");
@@ -104,12 +69,12 @@ void read_external(Reader& r, const toml::table& t, Target& g) {
     r.error(where_of(t), "target.url", "kind = \"external\" needs the gateway's url",
             "add url = \"https://gateway.example:8443/\"");
   if (auto url = r.string(t, "url", "target")) {
-    UrlHost h = https_host(*url);
-    if (!h.problem.empty())
-      r.error(Reader::at(t, "url"), "target.url", fmt::format("'{}' {}", *url, h.problem),
+    const auto parsed = common::parse_https_url(*url);
+    if (!parsed.url)
+      r.error(Reader::at(t, "url"), "target.url", fmt::format("'{}' {}", *url, parsed.problem),
               "write it as https://host[:port][/path]");
     g.url = *url;
-    g.server_name = h.host;
+    if (parsed.url) g.server_name = parsed.url->host;
   }
   if (auto v = r.string(t, "server_name", "target")) g.server_name = *v;
 
@@ -125,6 +90,12 @@ void read_external(Reader& r, const toml::table& t, Target& g) {
               fmt::format("no such file: {}", g.ca_file.string()),
               "paths are relative to the scenario file's directory");
   }
+  if (auto v = r.integer(t, "pid", "target", 1, 4194304)) g.pid = *v;
+  if (auto v = r.string(t, "pid_file", "target")) g.pid_file = r.resolve(*v);
+  if (t.contains("pid") && t.contains("pid_file"))
+    r.error(Reader::at(t, "pid_file"), "target.pid_file", "both pid and pid_file are set",
+            "keep one: pid = 1234 for a fixed process, pid_file = \"/run/nginx.pid\" to read it at "
+            "each phase");
 }
 
 // ocsp / ocsp_responder: whether the gateway checks client certificates with the fixture

@@ -6,9 +6,15 @@
 #include <filesystem>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace mtls::scenario {
+
+// The identity name a case or a load mix uses for "send no client certificate". It cannot be
+// an identity's own name (the loader refuses it).
+inline constexpr std::string_view kNoCertificate = "none";
+inline bool sends_no_certificate(std::string_view identity) { return identity == kNoCertificate; }
 
 enum class KeyType { ec_p256, ec_p384, rsa_2048, rsa_3072, rsa_4096, ed25519 };
 
@@ -147,6 +153,11 @@ struct Target {
   std::string url;
   std::string server_name;
   std::filesystem::path ca_file;
+  // external, running on this host: whose CPU the load phases charge to the target (the
+  // process and its descendants, as for a launched gateway). pid_file is read when a phase
+  // starts, so a gateway restarted between phases is still found.
+  int pid = 0;
+  std::filesystem::path pid_file;
   int timeout_ms = 5000;
   SourceRef where;
 };
@@ -190,6 +201,10 @@ struct Gates {
   std::optional<double> resumed_ratio_min;         // 0..1
   std::optional<double> client_cpu_us_per_handshake_max;
   std::optional<double> target_cpu_us_per_handshake_max;
+  // What a client revoked after its session began must meet when it resumes that session:
+  // "refused" (the gateway re-checks) or "gets_in" (a known weakness, pinned). Judged from the
+  // revoked-then-resumed check that runs after a resuming phase.
+  std::optional<std::string> revoked_resume;
 };
 
 struct LoadPhase {

@@ -68,9 +68,9 @@ inline load::PhaseResult phase(const std::string& name, bool open, bool resumed)
     p.events.ok(1.75);
     p.counts.connections_failed = 13;
     p.counts.handshakes_failed = 12;
-    p.gates.push_back({"error_rate_max", 0, 13.0 / 3013, false, "error_rate_max <= 0: 0.0043 (fail)"});
+    p.gates.push_back({"error_rate_max", 0, 13.0 / 3013, false, "error_rate_max <= 0: 0.0043 (fail)", "", ""});
   } else {
-    p.gates.push_back({"handshake_p99_ms", 50, 3.5, true, "handshake_p99_ms <= 50: 3.5 (pass)"});
+    p.gates.push_back({"handshake_p99_ms", 50, 3.5, true, "handshake_p99_ms <= 50: 3.5 (pass)", "", ""});
   }
   return p;
 }

@@ -51,8 +51,17 @@ TEST_CASE("SIGINT and SIGTERM mid-phase: report written, marked partial, exit 13
       CHECK(doc["summary"]["passed"] == 2);  // the cases ran before the phase
       REQUIRE(doc["load"].size() == 1);
       CHECK(doc["load"][0]["partial"] == true);
-      CHECK_THAT(common::read_file(dir / "reports" / "long-load" / "junit.xml"),
-                 Catch::Contains("run stopped early"));
+      // The report carries the process's real exit code, and CI sees the suite red.
+      CHECK(doc["summary"]["exit_code"] == 130);
+      CHECK(doc["meta"]["stop_signal"] == sig);
+      const auto junit = common::read_file(dir / "reports" / "long-load" / "junit.xml");
+      CHECK_THAT(junit, Catch::Contains("run stopped early"));
+      CHECK_THAT(junit, Catch::Contains("errors=\"1\""));
+      CHECK_THAT(junit, Catch::Contains("<error message=\"run stopped early: stopped by signal"));
+      CHECK_THAT(junit, Catch::Contains("type=\"partial\""));
+      CHECK_THAT(junit, Catch::Contains("<property name=\"exit_code\" value=\"130\"/>"));
+      CHECK_THAT(common::read_file(dir / "reports" / "long-load" / "summary.md"),
+                 Catch::Contains("Exit code 130."));
     }
   }
 }

@@ -2,6 +2,7 @@
 // case x TLS version with the mismatch message as the failure text.
 #include <catch2/catch.hpp>
 #include <filesystem>
+#include <sstream>
 #include <nlohmann/json.hpp>
 #include <sys/stat.h>
 
@@ -109,4 +110,75 @@ TEST_CASE("reports are written atomically and a failed write keeps the old repor
     ::chmod(dir.c_str(), 0755);
     CHECK(common::read_file(dir / "report.json") == before);
   }
+}
+
+TEST_CASE("every verdict kind reaches every writer, each the way it is declared") {
+  struct Row {
+    cases::Status status;
+    const char* terminal_label;  // the line under the table ("" when none)
+    const char* junit;           // the element inside <testcase>, "" for none
+    const char* markdown;
+    int exit_code;
+  } const rows[] = {
+      {cases::Status::pass, "", "", "✅ pass", 0},
+      {cases::Status::fail, "MISMATCH", "<failure message=", "❌ fail", 1},
+      {cases::Status::error, "ERROR", "<error message=", "⚠️ error", 1},
+      {cases::Status::inconclusive, "INCONCLUSIVE", "type=\"inconclusive\"", "❔ inconclusive", 1},
+      {cases::Status::not_checkable, "NOT CHECKABLE", "<skipped message=", "🚫 not checkable", 0},
+      {cases::Status::skipped, "", "<skipped message=", "⏭️ skipped", 0},
+  };
+  REQUIRE(std::size(rows) == cases::kStatuses.size());
+  for (const auto& row : rows) {
+    const std::string json_name = cases::to_string(row.status);
+    SECTION(json_name) {
+      report::Report r;
+      r.meta.scenario_name = "kinds";
+      cases::CaseResult c;
+      c.case_name = "only";
+      c.verdict.status = row.status;
+      c.verdict.observed_text = "HTTP 200";
+      c.verdict.message = "only [TLS 1.3]: the reason for " + json_name;
+      r.cases = {c};
+      CHECK(r.exit_code() == row.exit_code);
+      std::ostringstream terminal;
+      report::print_table(r, terminal, false);
+      CHECK_THAT(terminal.str(), Catch::Contains(cases::words(row.status)));
+      if (*row.terminal_label)
+        CHECK_THAT(terminal.str(), Catch::Contains(std::string(row.terminal_label) +
+                                                   " only [TLS 1.3]: the reason for " + json_name));
+      auto doc = nlohmann::json::parse(report::to_json(r));
+      CHECK(doc["cases"][0]["verdict"] == json_name);
+      CHECK(doc["summary"]["exit_code"] == row.exit_code);
+      const auto junit = report::to_junit(r);
+      if (*row.junit) CHECK_THAT(junit, Catch::Contains(row.junit));
+      else CHECK_THAT(junit, !Catch::Contains("<failure") && !Catch::Contains("<error") &&
+                                 !Catch::Contains("<skipped"));
+      CHECK_THAT(report::to_markdown(r), Catch::Contains(row.markdown));
+      CHECK_THAT(report::to_html(r),
+                 Catch::Contains("<span class=\"badge " + json_name + "\">" +
+                                 std::string(cases::words(row.status)) + "</span>"));
+    }
+  }
+}
+
+TEST_CASE("text from a gateway or a scenario reaches the terminal with its controls escaped") {
+  report::Report r;
+  r.meta.scenario_name = "evil\x1b]0;pwned\x07";
+  cases::CaseResult c;
+  c.case_name = "name\x1b[2J";
+  c.verdict.status = cases::Status::fail;
+  c.verdict.observed_text = "HTTP 400 (\x1b[31mred\r\x9b)";
+  c.verdict.message = "name: got \x1b[2Jcleared \xc2\x9b" "1m";
+  r.cases = {c};
+  std::ostringstream terminal;
+  report::print_table(r, terminal, false);
+  const auto out = terminal.str();
+  CHECK(out.find('\x1b') == std::string::npos);
+  CHECK(out.find('\x07') == std::string::npos);
+  CHECK(out.find('\r') == std::string::npos);
+  CHECK(out.find("\xc2\x9b") == std::string::npos);
+  CHECK(out.find('\x9b') == std::string::npos);  // a lone C1 CSI byte, not UTF-8
+  CHECK_THAT(out, Catch::Contains("name\\x1b[2J"));
+  CHECK_THAT(out, Catch::Contains("evil\\x1b]0;pwned\\x07"));
+  CHECK_THAT(out, Catch::Contains("cleared \\xc2\\x9b1m"));
 }

@@ -17,7 +17,7 @@ std::string cell(const cases::CaseResult* c) {
   const auto& v = c->verdict;
   std::string out = fmt::format(R"(<td class="cell {}"><span class="badge {}">{}</span> )",
                                 status_class(v.status), status_class(v.status),
-                                escape(cases::to_string(v.status)));
+                                escape(cases::words(v.status)));
   out += fmt::format(R"(<span class="observed">{}</span>)", escape(v.observed_text));
   out += fmt::format(R"(<span class="expected">expected: {}</span>)", escape(v.expected_text));
   if (!c->outcome.curl_error.empty())
@@ -30,15 +30,34 @@ std::string cell(const cases::CaseResult* c) {
 std::string matrix_section(const Report& r) {
   const auto s = r.summary();
   std::string out = R"(<section id="conformance"><h2>Conformance</h2>)";
-  out += fmt::format(
-      R"(<p class="counts"><span class="badge pass">{} passed</span> <span class="badge fail">{} failed</span> )"
-      R"(<span class="badge error">{} errors</span> <span class="badge skipped">{} skipped</span> of {} case × TLS version checks</p>)",
-      s.passed, s.failed, s.errors, s.skipped, s.total);
+  out += R"(<p class="counts">)";
+  for (const auto& k : cases::kStatuses) {
+    const int n = s.count(k.status);
+    // The kinds a run rarely has only when it has them; the usual four always.
+    if (n == 0 && (k.status == cases::Status::inconclusive || k.status == cases::Status::not_checkable))
+      continue;
+    const char* plural = k.status == cases::Status::pass      ? "passed"
+                         : k.status == cases::Status::fail    ? "failed"
+                         : k.status == cases::Status::error   ? "errors"
+                         : k.status == cases::Status::skipped ? "skipped"
+                                                              : "";
+    out += fmt::format(R"(<span class="badge {}">{} {}</span> )", k.json, n,
+                       *plural ? std::string(plural) : std::string(k.words));
+  }
+  out += fmt::format("of {} case × TLS version checks</p>", s.total);
+  for (const auto& n : client_ca_names(r.cases)) {
+    const auto v = scenario::to_string(n.version);
+    std::string text = !n.requested       ? "the gateway never asked for a client certificate"
+                       : n.names.empty()  ? "the gateway names none; fault cases are judged on the refusal alone"
+                                          : fmt::format("{}", fmt::join(n.names, "; "));
+    out += fmt::format(R"(<p class="client-cas">Client CAs (TLS {}): {}</p>)", escape(v), escape(text));
+  }
   if (r.cases.empty()) return out + R"(<p id="matrix" class="note">No cases were run.</p></section>)";
 
   std::vector<const cases::CaseResult*> failing;
   for (const auto& c : r.cases)
-    if (is_failure(c.verdict.status)) failing.push_back(&c);
+    if (is_failure(c.verdict.status) || c.verdict.status == cases::Status::not_checkable)
+      if (!c.verdict.message.empty()) failing.push_back(&c);
   if (!failing.empty()) {
     out += R"(<ul id="mismatches">)";
     for (const auto* c : failing)

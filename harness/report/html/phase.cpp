@@ -53,10 +53,12 @@ std::string gates_table(const load::PhaseResult& p, int n) {
       n);
   for (const auto& g : p.gates) {
     const char* verdict = g.pass ? "pass" : "fail";
-    out += fmt::format(R"(<tr class="{}"><td>{}</td><td class="num">{:g}</td><td class="num">{}</td><td><span class="badge {}">{}</span></td></tr>)",
-                       verdict, escape(g.name), g.limit,
-                       g.measured ? fmt::format("{:.4g}", *g.measured) : "not measured", verdict,
-                       verdict);
+    const std::string limit = g.limit_text.empty() ? fmt::format("{:g}", g.limit) : escape(g.limit_text);
+    const std::string measured = !g.measured_text.empty() ? escape(g.measured_text)
+                                 : g.measured             ? fmt::format("{:.4g}", *g.measured)
+                                                          : "not measured";
+    out += fmt::format(R"(<tr class="{}" title="{}"><td>{}</td><td class="num">{}</td><td class="num">{}</td><td><span class="badge {}">{}</span></td></tr>)",
+                       verdict, escape(g.text), escape(g.name), limit, measured, verdict, verdict);
   }
   return out + "</tbody></table>";
 }

@@ -43,6 +43,7 @@ header#verdict p { margin: 0; }
   font-weight: 600; white-space: nowrap; border: 1px solid currentColor; }
 .badge.pass { color: var(--pass); } .badge.fail { color: var(--fail); }
 .badge.error { color: var(--error); } .badge.skipped { color: var(--skipped); }
+.badge.inconclusive { color: var(--error); } .badge.not_checkable { color: var(--skipped); }
 dl.facts { display: grid; grid-template-columns: repeat(auto-fill, minmax(280px, 1fr));
   gap: 4px 20px; margin: 8px 0; }
 dl.facts div { min-width: 0; }
@@ -54,9 +55,10 @@ thead th { background: var(--panel); font-size: 12px; color: var(--muted); }
 td.num, th.num { text-align: right; font-variant-numeric: tabular-nums; }
 table.latency td, table.latency th { text-align: right; }
 table.latency th[scope=row], table.latency thead th:first-child { text-align: left; }
-#matrix tbody tr.fail, #matrix tbody tr.error { background: var(--fail-bg); }
-#matrix tbody tr.fail th, #matrix tbody tr.error th { border-left: 4px solid var(--fail); }
-#matrix td.cell.fail, #matrix td.cell.error { outline: 2px solid var(--fail); outline-offset: -2px; }
+#matrix tbody tr.fail, #matrix tbody tr.error, #matrix tbody tr.inconclusive { background: var(--fail-bg); }
+#matrix tbody tr.fail th, #matrix tbody tr.error th, #matrix tbody tr.inconclusive th { border-left: 4px solid var(--fail); }
+#matrix td.cell.fail, #matrix td.cell.error, #matrix td.cell.inconclusive { outline: 2px solid var(--fail); outline-offset: -2px; }
+#matrix tbody tr.not_checkable { color: var(--muted); }
 #matrix tbody tr.skipped { color: var(--muted); }
 #matrix .observed { display: block; margin-top: 2px; }
 #matrix .expected, #matrix .client-error { display: block; color: var(--muted); font-size: 12px; }
