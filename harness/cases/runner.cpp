@@ -44,6 +44,8 @@ std::vector<CaseResult> run_cases(const scenario::Scenario& s, const pki::Fixtur
       } else {
         r.outcome = probe::run(request_for(c, f, ep, v, s.target.timeout_ms));
         r.verdict = judge(Judged{c, v, fault, opts.profile}, r.outcome);
+        r.verdict = checked_against_log(std::move(r.verdict), c.name, v,
+                                        opts.internal_error_since_last_probe);
       }
       if (opts.on_result) opts.on_result(r);
       out.push_back(std::move(r));
