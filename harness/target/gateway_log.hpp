@@ -21,7 +21,10 @@ std::optional<std::string> internal_error_line(std::string_view gateway, std::st
 // How messages name a gateway's log: "apache error log", "haproxy log".
 std::string log_label(std::string_view gateway);
 
-// Follows a running target's log (RunningTarget::log_since_start) from probe to probe.
+// Follows a running target's log (RunningTarget::log_since_start) from probe to probe. nginx
+// and httpd write a request's error line before they answer it; HAProxy logs a stream when it
+// ends, just after its answer, so its line may be read with the next probe: still an error,
+// never a verdict about a certificate.
 class InternalErrorWatch {
  public:
   // `gateway`: the kind of target ("apache"); lines already in its log (startup) are not
