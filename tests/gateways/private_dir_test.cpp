@@ -1,5 +1,5 @@
-// Launched gateways run from a directory other users cannot enter (mode 0700, as /root and
-// `mktemp -d` are), the way a checkout under /root is run: the gateways' unprivileged children
+// Launched gateways run from a directory other users cannot enter (mode 0700, as root's home
+// and `mktemp -d` are), the way a checkout in root's home is run: the gateways' unprivileged children
 // (Apache's run as nobody) must answer anyway. And a gateway that fails for reasons of its own
 // (a document root its children cannot search, an upstream nobody listens on) makes its cases
 // errors of class target_misbehaved carrying the gateway's log line, never a pass or a fail.
