@@ -65,6 +65,8 @@ std::vector<CaseResult> run_cases(const scenario::Scenario& s, const pki::Fixtur
         if (const auto* a = version_refusal(r.outcome))
           not_offered[v] = fmt::format("the gateway does not offer TLS {} ({} alert)",
                                        scenario::to_string(v), a->name);
+        r.verdict = checked_against_log(std::move(r.verdict), c.name, v,
+                                        opts.internal_error_since_last_probe);
       }
       if (opts.on_result) opts.on_result(r);
       out.push_back(std::move(r));

@@ -6,6 +6,7 @@
 #include <string>
 #include <vector>
 
+#include "cases/target_log.hpp"
 #include "cases/verdict.hpp"
 #include "pki/fixtures.hpp"
 #include "probe/outcome.hpp"
@@ -27,6 +28,9 @@ struct RunOptions {
   std::string profile;                            // gateway profile used to read reasons
   const std::atomic<bool>* stop = nullptr;        // set by a signal handler: stop early
   std::function<void(const CaseResult&)> on_result;  // progress
+  // After each probe: the gateway-internal line its log got meanwhile (target::
+  // InternalErrorWatch), which makes the case an error (cases/target_log.hpp). Empty: none.
+  InternalErrorSource internal_error_since_last_probe;
 };
 
 // Returns one result per case × TLS version, in scenario order; fewer when stopped early.

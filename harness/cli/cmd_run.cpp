@@ -24,6 +24,7 @@
 #include "probe/probe.hpp"
 #include "report/report.hpp"
 #include "scenario/names.hpp"
+#include "target/gateway_log.hpp"
 #include "target/target.hpp"
 
 namespace mtls::cli {
@@ -284,6 +285,8 @@ int run(const RunArgs& a) {
   ropts.profile = s.target.profile;
   ropts.stop = &stop;
   ropts.on_result = [&](const cases::CaseResult& r) { progress(r, ++done, total, tty); };
+  target::InternalErrorWatch gateway_log(*tgt, scenario::to_string(s.target.kind));
+  ropts.internal_error_since_last_probe = [&] { return gateway_log.since_last_probe(); };
   if (run_cases_here) rep.cases = cases::run_cases(s, fixtures, tgt->endpoint(), ropts);
   else if (!a.skip_cases && !s.cases.empty())
     std::cerr << fmt::format("shard {}/{}: the cases run on shard 0 (--shard-cases all runs them on every shard)\n",
