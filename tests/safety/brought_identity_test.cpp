@@ -121,7 +121,8 @@ fs::path scenario(const fs::path& work, const std::string& name, const Brought& 
 nlohmann::json manifest_identity(const fs::path& work, const std::string& scenario_name,
                                  const std::string& identity) {
   const auto text = test::slurp(work / "fixtures" / scenario_name / "manifest.json");
-  for (const auto& i : nlohmann::json::parse(text).at("identities"))
+  const auto doc = nlohmann::json::parse(text);
+  for (const auto& i : doc.at("identities"))
     if (i.at("identity") == identity) return i;
   FAIL("no identity " << identity << " in manifest.json");
   return {};
