@@ -5,6 +5,7 @@
 #include "cli/commands.hpp"
 #include "cli/load_or_exit.hpp"
 #include "pki/fixtures.hpp"
+#include "pki/preflight.hpp"
 
 namespace mtls::cli {
 
@@ -30,6 +31,10 @@ void add_pki(CLI::App& app, int& exit_code) {
     opts.fixtures_root = a->fixtures;
     opts.force = a->force;
     auto f = pki::materialize(*s, opts);
+    if (!pki::preflight_or_report(f, std::cerr)) {
+      exit_code = kBadInput;
+      return;
+    }
     fmt::print("{} ({}): CA {}, {} identities\n", f.dir.string(), s->name,
                f.ca_reused ? "reused (pki section unchanged)" : "generated", f.identities.size());
     fmt::print("  trust (ca bundle)  {}\n  crls               {}\n  server chain       {}\n",

@@ -21,6 +21,7 @@
 #include "load/engine.hpp"
 #include "load/shard.hpp"
 #include "pki/fixtures.hpp"
+#include "pki/preflight.hpp"
 #include "probe/probe.hpp"
 #include "report/report.hpp"
 #include "scenario/names.hpp"
@@ -254,6 +255,7 @@ int run(const RunArgs& a) {
   pki::Options popts;
   popts.fixtures_root = a.fixtures;
   auto fixtures = pki::materialize(s, popts);
+  if (!pki::preflight_or_report(fixtures, std::cerr)) return kBadInput;
   if (s.target.kind == scenario::TargetKind::external && s.target.ca_file.empty())
     s.target.ca_file = fixtures.server_trust;
   const bool sharded = !a.shard.empty();

@@ -3,8 +3,6 @@
 #include <cerrno>
 #include <cstring>
 #include <fcntl.h>
-#include <fstream>
-#include <sstream>
 #include <stdexcept>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -86,12 +84,89 @@ void write_files_atomic(const std::vector<FileContent>& files, mode_t mode, Dura
   for (std::size_t i = 0; i < files.size(); ++i) commit(staged[i], files[i].path);
 }
 
-std::string read_file(const std::filesystem::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) throw std::runtime_error("cannot read " + path.string() + ": " + std::strerror(errno));
-  std::ostringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
+namespace {
+
+std::string size_text(std::size_t bytes) {
+  if (bytes % (1024 * 1024) == 0) return std::to_string(bytes / (1024 * 1024)) + " MiB";
+  if (bytes % 1024 == 0) return std::to_string(bytes / 1024) + " KiB";
+  return std::to_string(bytes) + " bytes";
+}
+
+std::string kind_of(mode_t mode) {
+  if (S_ISDIR(mode)) return "a directory";
+  if (S_ISFIFO(mode)) return "a FIFO";
+  if (S_ISCHR(mode)) return "a character device";
+  if (S_ISBLK(mode)) return "a block device";
+  if (S_ISSOCK(mode)) return "a socket";
+  return "not a regular file";
+}
+
+[[noreturn]] void refuse(const std::filesystem::path& p, const std::string& why) {
+  throw std::runtime_error("cannot read " + p.string() + ": " + why);
+}
+
+std::string not_regular(mode_t mode) {
+  return kind_of(mode) + ", not a regular file; give the path of a file";
+}
+
+std::string too_large(std::size_t limit) {
+  return "larger than the " + size_text(limit) + " limit for input files; is it the right file?";
+}
+
+}  // namespace
+
+std::string read_file(const std::filesystem::path& path, std::size_t limit) {
+  // O_NONBLOCK: opening a FIFO for reading waits for a writer otherwise. The fstat below
+  // refuses it (and devices, directories) before a single read.
+  const int fd = ::open(path.c_str(), O_RDONLY | O_NONBLOCK | O_CLOEXEC | O_NOCTTY);
+  if (fd < 0) refuse(path, std::strerror(errno));
+  struct stat st {};
+  if (::fstat(fd, &st) != 0) {
+    const int err = errno;
+    ::close(fd);
+    refuse(path, std::strerror(err));
+  }
+  if (!S_ISREG(st.st_mode)) {
+    ::close(fd);
+    refuse(path, not_regular(st.st_mode));
+  }
+  if (static_cast<std::uintmax_t>(st.st_size) > limit) {
+    ::close(fd);
+    refuse(path, too_large(limit));
+  }
+  // Read up to one byte past the limit: a file that grows while being read is refused too.
+  std::string out;
+  char buf[65536];
+  for (;;) {
+    const ssize_t n = ::read(fd, buf, sizeof buf);
+    if (n < 0) {
+      if (errno == EINTR) continue;
+      const int err = errno;
+      ::close(fd);
+      refuse(path, std::strerror(err));
+    }
+    if (n == 0) break;
+    out.append(buf, static_cast<std::size_t>(n));
+    if (out.size() > limit) {
+      ::close(fd);
+      refuse(path, too_large(limit));
+    }
+  }
+  ::close(fd);
+  return out;
+}
+
+std::optional<std::string> input_file_problem(const std::filesystem::path& path,
+                                              std::size_t limit) {
+  struct stat st {};
+  if (::stat(path.c_str(), &st) != 0) return std::string(std::strerror(errno));
+  if (!S_ISREG(st.st_mode)) return not_regular(st.st_mode);
+  if (static_cast<std::uintmax_t>(st.st_size) > limit) return too_large(limit);
+  return std::nullopt;
+}
+
+void check_input_file(const std::filesystem::path& path, std::size_t limit) {
+  if (auto why = input_file_problem(path, limit)) refuse(path, *why);
 }
 
 void make_dirs(const std::filesystem::path& dir) {

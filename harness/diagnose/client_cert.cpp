@@ -5,6 +5,7 @@
 #include <fmt/core.h>
 #include <openssl/err.h>
 #include <openssl/objects.h>
+#include <stdexcept>
 
 #include "pki/cert_info.hpp"
 #include "pki/ossl.hpp"
@@ -66,14 +67,30 @@ std::string key_type(EVP_PKEY* k) {
   }
 }
 
+// Errors say which option named the file.
+template <typename Read>
+auto as_option(const char* option, Read read) {
+  try {
+    return read();
+  } catch (const std::exception& e) {
+    throw std::runtime_error(std::string(option) + " " + e.what());
+  }
+}
+
 }  // namespace
 
+std::string key_password_hint() {
+  return "pass --key-password-env VAR and export VAR with the key's passphrase (diagnose never "
+         "prompts)";
+}
+
 ClientCertFacts inspect_client(const std::filesystem::path& cert, const std::filesystem::path& key,
-                               const std::filesystem::path& chain) {
-  auto certs = ossl::read_certs(cert);
-  if (certs.empty()) throw std::runtime_error("no PEM certificate in " + cert.string());
+                               const std::filesystem::path& chain,
+                               const std::string& key_password_env) {
+  auto certs = as_option("--cert", [&] { return ossl::read_certs(cert); });
   if (!chain.empty())
-    for (auto& c : ossl::read_certs(chain)) certs.push_back(std::move(c));
+    for (auto& c : as_option("--chain", [&] { return ossl::read_certs(chain); }))
+      certs.push_back(std::move(c));
   X509* leaf = certs.front().get();
   const auto info = pki::describe_cert(leaf);
 
@@ -90,7 +107,7 @@ ClientCertFacts inspect_client(const std::filesystem::path& cert, const std::fil
   EVP_PKEY* pub = X509_get0_pubkey(leaf);
   f.key_type = pub ? key_type(pub) : "unknown";
   f.weak_key = pub && EVP_PKEY_get_base_id(pub) == EVP_PKEY_RSA && EVP_PKEY_get_bits(pub) < 2048;
-  auto k = ossl::read_key(key);
+  auto k = as_option("--key", [&] { return ossl::read_key(key, {key_password_env, key_password_hint()}); });
   if (X509_check_private_key(leaf, k.get()) != 1) {
     f.key_matches = false;
     f.key_mismatch_detail = fmt::format("{} holds a {} key whose public part is not the "

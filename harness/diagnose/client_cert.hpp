@@ -31,10 +31,15 @@ struct ClientCertFacts {
   std::vector<SentCert> chain;   // what the client sends after the leaf, in file order
 };
 
-// `cert`: PEM, the leaf first (a full chain file works: the rest joins `chain`); `chain`:
+// `cert`: PEM or DER, the leaf first (a full chain file works: the rest joins `chain`); `chain`:
 // more intermediates to send, may be empty. Throws std::runtime_error naming the file.
+// `key_password_env`: the variable holding an encrypted key's passphrase (never prompted for).
 ClientCertFacts inspect_client(const std::filesystem::path& cert, const std::filesystem::path& key,
-                               const std::filesystem::path& chain);
+                               const std::filesystem::path& chain,
+                               const std::string& key_password_env = {});
+
+// What to do about an encrypted --key: the end of the error message.
+std::string key_password_hint();
 
 // Does the chain the client sends lead to one of the CA names the server advertises?
 struct ChainMatch {

@@ -1,5 +1,7 @@
 #include "diagnose/diagnose.hpp"
 #include "probe/observed.hpp"
+#include "common/files.hpp"
+#include "probe/failure.hpp"
 
 #include "probe/probe.hpp"
 #include "repro/target_url.hpp"
@@ -21,6 +23,8 @@ probe::Request request_for(const Options& o, const target::Endpoint& ep, const C
   // Present what the files hold even when a stock client would refuse to (weak key, key
   // that does not match): what the server does with it is part of the diagnosis.
   r.client = tlsclient::ClientCredentials{o.cert, o.chain, o.key, f.weak_key, !f.key_matches};
+  r.client->key_password_env = o.key_password_env;
+  r.client->key_password_hint = key_password_hint();
   r.version = v;
   r.timeout_ms = o.timeout_ms;
   r.body_limit = 2048;
@@ -71,7 +75,9 @@ Diagnosis diagnose(const Options& o) {
   Diagnosis d;
   d.endpoint = repro::endpoint_from_url(o.url, o.cacert);
   if (!o.server_name.empty()) d.endpoint.server_name = o.server_name;
-  d.client = inspect_client(o.cert, o.key, o.chain);
+  // Files handed to libcurl are checked the way the harness reads its own: bounded, regular.
+  if (!o.cacert.empty()) common::check_input_file(o.cacert);
+  d.client = inspect_client(o.cert, o.key, o.chain, o.key_password_env);
   for (auto v : {scenario::TlsVersion::tls1_2, scenario::TlsVersion::tls1_3}) {
     Attempt a;
     a.version = v;

@@ -23,6 +23,7 @@ struct Options {
   std::filesystem::path cacert;       // CA of the server certificate; empty: system store
   std::string server_name;            // SNI and the name checked; empty: the URL's host
   long timeout_ms = 5000;
+  std::string key_password_env;       // environment variable with the passphrase of `key`
 };
 
 // How one TLS version went, from the client's point of view.

@@ -5,6 +5,7 @@
 #include <openssl/x509v3.h>
 #include <stdexcept>
 
+#include "common/files.hpp"
 #include "common/openssl_error.hpp"
 
 namespace mtls::load {
@@ -55,6 +56,7 @@ int verify_server(X509_STORE_CTX* store_ctx, void* arg) {
 }
 
 X509_STORE* load_trust(const Plan& plan) {
+  common::check_input_file(plan.trust);  // a FIFO or /dev/zero is refused, never read
   X509_STORE* store = X509_STORE_new();
   if (!store || X509_STORE_load_file(store, plan.trust.c_str()) != 1) {
     X509_STORE_free(store);

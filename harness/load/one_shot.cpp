@@ -10,6 +10,7 @@
 #include <openssl/err.h>
 #include <openssl/x509v3.h>
 
+#include "common/files.hpp"
 #include "common/openssl_error.hpp"
 #include "common/tls_alerts.hpp"
 
@@ -96,6 +97,7 @@ OneShotClient::OneShotClient(const target::Endpoint& ep, scenario::TlsVersion ve
     const int v = version == scenario::TlsVersion::tls1_3 ? TLS1_3_VERSION : TLS1_2_VERSION;
     SSL_CTX_set_min_proto_version(ctx_, v);
     SSL_CTX_set_max_proto_version(ctx_, v);
+    common::check_input_file(ep.trust);  // a FIFO or /dev/zero is refused, never read
     if (SSL_CTX_load_verify_file(ctx_, ep.trust.c_str()) != 1)
       common::throw_openssl("one-shot client: cannot load server trust " + ep.trust.string());
     SSL_CTX_set_verify(ctx_, SSL_VERIFY_PEER, nullptr);

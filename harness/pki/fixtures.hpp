@@ -29,6 +29,8 @@ struct IdentityFiles {
   int expected_verify_error = 0;
   std::string expected_verify_error_name;  // e.g. "X509_V_ERR_CERT_HAS_EXPIRED"
   bool key_matches_cert = true;
+  // Brought identity with an encrypted key: the environment variable holding its passphrase.
+  std::string key_password_env;
 };
 
 struct Fixtures {

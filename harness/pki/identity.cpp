@@ -147,6 +147,29 @@ IssuedIdentity issue_identity(const scenario::Identity& id, const IssueContext& 
   return out;
 }
 
+ossl::Passphrase key_passphrase(const std::string& identity, const std::string& env) {
+  return {env, "set key_password_env = \"VAR\" in the [[identity]] named '" + identity +
+                   "' and export VAR with the key's passphrase (the harness never prompts)"};
+}
+
+std::vector<ossl::Cert> read_brought_certs(const std::string& identity, const char* role,
+                                           const fs::path& file) {
+  try {
+    return ossl::read_certs(file);
+  } catch (const std::exception& e) {
+    throw std::runtime_error("identity '" + identity + "': " + role + " " + e.what());
+  }
+}
+
+ossl::Key read_brought_key(const std::string& identity, const fs::path& file,
+                           const std::string& password_env) {
+  try {
+    return ossl::read_key(file, key_passphrase(identity, password_env));
+  } catch (const std::exception& e) {
+    throw std::runtime_error("identity '" + identity + "': key " + e.what());
+  }
+}
+
 IdentityFiles describe_brought_identity(const scenario::Identity& id) {
   IdentityFiles f;
   f.name = id.name;
@@ -154,12 +177,14 @@ IdentityFiles describe_brought_identity(const scenario::Identity& id) {
   f.cert = id.cert_file;
   f.key = id.key_file;
   f.chain = id.chain_file;
-  auto certs = ossl::read_certs(id.cert_file);
+  f.key_password_env = id.key_password_env;
+  auto certs = read_brought_certs(id.name, "cert", id.cert_file);
+  if (!id.chain_file.empty()) read_brought_certs(id.name, "chain", id.chain_file);
   // A leaf-only file, or one that already carries its intermediates, is a full chain.
   if (id.chain_file.empty() || certs.size() > 1) f.fullchain = id.cert_file;
   fill_description(f, certs.front().get());
   if (!id.key_file.empty()) {
-    auto key = ossl::read_key(id.key_file);
+    auto key = read_brought_key(id.name, id.key_file, id.key_password_env);
     f.key_matches_cert = X509_check_private_key(certs.front().get(), key.get()) == 1;
     ERR_clear_error();
   }

@@ -32,6 +32,15 @@ IssuedIdentity issue_identity(const scenario::Identity& id, const IssueContext& 
 
 // An identity brought from files: nothing is written; subject, serial and validity are
 // read from its certificate.
+// Throws std::runtime_error "identity 'X': cert|chain|key FILE ...: what was expected".
 IdentityFiles describe_brought_identity(const scenario::Identity& id);
+
+// The files of a brought identity, read with errors that name the identity, the scenario
+// key (`role`: cert, chain) and the file. Keys never prompt for a passphrase.
+std::vector<ossl::Cert> read_brought_certs(const std::string& identity, const char* role,
+                                           const std::filesystem::path& file);
+ossl::Key read_brought_key(const std::string& identity, const std::filesystem::path& file,
+                           const std::string& password_env);
+ossl::Passphrase key_passphrase(const std::string& identity, const std::string& password_env);
 
 }  // namespace mtls::pki

@@ -127,7 +127,8 @@ void write_manifest(const ManifestInput& in) {
       {"identities", identities},
       {"files", w.take_files()},
   };
-  write_fixture(f.manifest, manifest.dump(2) + "\n");
+  // Subjects of brought certificates may hold bytes that are not UTF-8: replaced, never thrown.
+  write_fixture(f.manifest, manifest.dump(2, ' ', false, json::error_handler_t::replace) + "\n");
 }
 
 }  // namespace mtls::pki

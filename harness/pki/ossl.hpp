@@ -47,10 +47,19 @@ std::string to_pem(X509* cert);
 std::string to_pem(X509_CRL* crl);
 std::string to_pem(EVP_PKEY* key);  // PKCS#8, unencrypted
 
-// Readers name `path` in their errors; a file may hold several PEM certificates.
+// Readers take PEM (text around the blocks is skipped) or DER, name `path` in their errors
+// and say what was expected; a file may hold several certificates. Files are read bounded
+// (common::read_file): a FIFO or /dev/zero is refused, never read.
 std::vector<Cert> read_certs(const std::filesystem::path& path);
 Cert read_cert(const std::filesystem::path& path);  // the first certificate in the file
-Key read_key(const std::filesystem::path& path);
 std::vector<Crl> read_crls(const std::filesystem::path& path);
+
+// Where the passphrase of an encrypted key comes from. Nothing ever prompts: without `env`
+// an encrypted key is an error that ends with `how_to_give`.
+struct Passphrase {
+  std::string env;          // environment variable holding it; empty: none given
+  std::string how_to_give;  // e.g. "set key_password_env = \"VAR\" in the [[identity]]"
+};
+Key read_key(const std::filesystem::path& path, const Passphrase& pass = {});
 
 }  // namespace mtls::pki::ossl

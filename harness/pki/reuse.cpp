@@ -42,7 +42,8 @@ json identity_json(const IdentityFiles& i) {
           {"not_after", i.not_after},
           {"expected_verify_error", i.expected_verify_error},
           {"expected_verify_error_name", i.expected_verify_error_name},
-          {"key_matches_cert", i.key_matches_cert}};
+          {"key_matches_cert", i.key_matches_cert},
+          {"key_password_env", i.key_password_env}};
 }
 
 IdentityFiles identity_from(const json& j) {
@@ -62,6 +63,7 @@ IdentityFiles identity_from(const json& j) {
   i.expected_verify_error = j.at("expected_verify_error").get<int>();
   i.expected_verify_error_name = j.at("expected_verify_error_name").get<std::string>();
   i.key_matches_cert = j.at("key_matches_cert").get<bool>();
+  i.key_password_env = j.value("key_password_env", "");
   return i;
 }
 
@@ -94,9 +96,11 @@ std::string fixture_hash(const scenario::Scenario& s) {
                    {"ou", i.organizational_unit},
                    {"nb", i.not_before_days},
                    {"na", i.not_after_days},
-                   {"cert", file_bytes_or_empty(i.cert_file)},
+                   // Digests, not bytes: a DER or Latin-1 file is not valid JSON text.
+                   {"cert", common::sha256_hex(file_bytes_or_empty(i.cert_file))},
                    {"key", common::sha256_hex(file_bytes_or_empty(i.key_file))},
-                   {"chain", file_bytes_or_empty(i.chain_file)}});
+                   {"key_password_env", i.key_password_env},
+                   {"chain", common::sha256_hex(file_bytes_or_empty(i.chain_file))}});
   }
   const json canonical = {
       {"format", kStateFormat},
@@ -157,7 +161,8 @@ void save_state(const Fixtures& f, const std::string& hash, std::time_t now) {
                   {"manifest", f.manifest},
                   {"verify_depth", f.verify_depth},
                   {"identities", ids}};
-  write_fixture(state_file(f.dir), j.dump(1) + "\n");
+  // A brought certificate's subject may hold bytes that are not UTF-8.
+  write_fixture(state_file(f.dir), j.dump(1, ' ', false, json::error_handler_t::replace) + "\n");
 }
 
 }  // namespace mtls::pki

@@ -5,12 +5,16 @@
 
 #include "common/files.hpp"
 #include "report/read.hpp"
+#include "report/read_numbers.hpp"
 #include "scenario/names.hpp"
 
 namespace mtls::report {
 namespace {
 
 using nlohmann::json;
+
+// Reports of long phases carry a second-by-second series; still nothing like /dev/zero.
+constexpr std::size_t kReportFileLimit = std::size_t{64} << 20;
 
 // An enum written with its to_string, read back by trying every value.
 template <typename E, std::size_t N, typename ToString>
@@ -126,6 +130,7 @@ Report report_from_json(const std::string& text, const std::string& source) {
     throw ReportError(source + ": schema_version " + doc.at("schema_version").dump() +
                       ", this harness reads schema_version " + std::to_string(kSchemaVersion) +
                       ": merge with the harness version that wrote it");
+  check_numbers(doc, source);
   Report r;
   try {
     r.meta = read_meta(doc.at("meta"));
@@ -140,7 +145,7 @@ Report report_from_json(const std::string& text, const std::string& source) {
 Report read_report(const std::filesystem::path& file) {
   std::string text;
   try {
-    text = common::read_file(file);
+    text = common::read_file(file, kReportFileLimit);
   } catch (const std::exception& e) {
     throw ReportError("cannot read " + file.string() + ": " + e.what());
   }

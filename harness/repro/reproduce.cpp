@@ -40,9 +40,7 @@ std::optional<tlsclient::ClientCredentials> credentials(const pki::Fixtures& f,
   if (scenario::sends_no_certificate(identity)) return std::nullopt;
   const auto* files = f.find(identity);
   if (!files) throw std::runtime_error("no fixture files for identity '" + identity + "'");
-  return tlsclient::ClientCredentials{files->cert, files->chain, files->key,
-                                      files->fault == scenario::Fault::weak_key,
-                                      files->fault == scenario::Fault::key_mismatch};
+  return tlsclient::credentials_for(*files);
 }
 
 std::string bracketed(const std::string& host) {

@@ -111,7 +111,7 @@ SClientRun run_s_client(const SClientArgs& a) {
     }
     r.ran = true;
     r.exit_code = status;
-    r.output = common::read_file(output);
+    r.output = common::read_file(output, common::kNoFileLimit);
     r.lines = telling_lines(r.output);
   } catch (const std::exception& e) {
     r.error = e.what();

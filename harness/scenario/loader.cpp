@@ -6,9 +6,8 @@
 #include <cerrno>
 #include <cstring>
 #include <fmt/core.h>
-#include <fstream>
-#include <sstream>
 
+#include "common/files.hpp"
 #include "scenario/sections.hpp"
 
 namespace mtls::scenario {
@@ -90,18 +89,17 @@ LoadResult load_text(std::string_view text, const std::filesystem::path& file_na
 }
 
 LoadResult load_file(const std::filesystem::path& file) {
-  std::ifstream in(file, std::ios::binary);
-  if (!in) {
+  std::string text;
+  try {
+    text = common::read_file(file);
+  } catch (const std::exception& e) {
     LoadResult out;
     out.scenario.file = file;
-    out.diagnostics.push_back(Diagnostic{file, 0, 0, "",
-                                         std::string("cannot open scenario file: ") + std::strerror(errno),
+    out.diagnostics.push_back(Diagnostic{file, 0, 0, "", e.what(),
                                          "check the path; example scenarios are in scenarios/"});
     return out;
   }
-  std::stringstream buf;
-  buf << in.rdbuf();
-  return load_text(buf.str(), file);
+  return load_text(text, file);
 }
 
 }  // namespace mtls::scenario

@@ -13,7 +13,7 @@ constexpr std::string_view kKeys[] = {
     "name",         "fault",        "key_type",           "common_name",
     "san_dns",      "san_uri",      "organization",       "organizational_unit",
     "not_before_days", "not_after_days", "cert",          "key",
-    "chain",        "ocsp"};
+    "chain",        "ocsp",         "key_password_env"};
 // Keys that describe a certificate the PKI generates; a brought certificate has its own.
 constexpr std::string_view kGeneratedOnly[] = {
     "key_type",     "common_name",         "san_dns",         "san_uri",
@@ -63,10 +63,21 @@ void read_brought(Reader& r, const toml::table& t, const std::string& path, Iden
     auto v = r.string(t, key, path);
     if (!v) continue;
     *out = r.resolve(*v);
-    std::error_code ec;
-    if (!std::filesystem::is_regular_file(*out, ec))
-      r.error(Reader::at(t, key), join(path, key), fmt::format("no such file: {}", out->string()),
+    if (auto why = input_file_problem(*out))
+      r.error(Reader::at(t, key), join(path, key), *why,
               "paths are relative to the scenario file's directory");
+  }
+  // The passphrase of an encrypted key comes from the environment, never from a prompt.
+  if (auto v = r.string(t, "key_password_env", path)) {
+    id.key_password_env = *v;
+    if (!t.contains("key"))
+      r.error(Reader::at(t, "key_password_env"), join(path, "key_password_env"),
+              "key_password_env is set but there is no key: it names the passphrase of `key`",
+              "add key = \"path/to/key.pem\", or remove key_password_env");
+    else if (v->empty() || v->find_first_of("= ") != std::string::npos)
+      r.error(Reader::at(t, "key_password_env"), join(path, "key_password_env"),
+              fmt::format("'{}' is not an environment variable name", *v),
+              "write the variable's name, e.g. key_password_env = \"CLIENT_KEY_PASSWORD\"");
   }
 }
 
@@ -138,7 +149,8 @@ void read(Reader& r, const toml::table& root, Scenario& s) {
     r.check_keys(t, path, "[[identity]]", kKeys);
     read_name(r, t, path, seen, id);
     if (auto v = r.choice<Fault>(t, "fault", path)) id.fault = *v;
-    if (t.contains("cert") || t.contains("key") || t.contains("chain"))
+    if (t.contains("cert") || t.contains("key") || t.contains("chain") ||
+        t.contains("key_password_env"))
       read_brought(r, t, path, id);
     else
       read_generated(r, t, path, s.pki, id);

@@ -84,10 +84,8 @@ void read_external(Reader& r, const toml::table& t, Target& g) {
             "add ca_file = \"path/to/server-ca.pem\" (relative to this scenario file)");
   if (auto v = r.string(t, "ca_file", "target")) {
     g.ca_file = r.resolve(*v);
-    std::error_code ec;
-    if (!std::filesystem::is_regular_file(g.ca_file, ec))
-      r.error(Reader::at(t, "ca_file"), "target.ca_file",
-              fmt::format("no such file: {}", g.ca_file.string()),
+    if (auto why = input_file_problem(g.ca_file))
+      r.error(Reader::at(t, "ca_file"), "target.ca_file", *why,
               "paths are relative to the scenario file's directory");
   }
   if (auto v = r.integer(t, "pid", "target", 1, 4194304)) g.pid = *v;

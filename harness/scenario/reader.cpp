@@ -2,6 +2,9 @@
 
 #include <fmt/core.h>
 
+#include "common/files.hpp"
+#include "scenario/sections.hpp"
+
 namespace mtls::scenario::detail {
 
 std::string join(std::string_view path, std::string_view key) {
@@ -27,6 +30,13 @@ std::optional<std::string> plain_name_problem(std::string_view name) {
               c == '.' || c == '_' || c == '-';
     if (!ok) return fmt::format("'{}' contains '{}'; only letters, digits, '.', '_' and '-' are allowed", name, c);
   }
+  return std::nullopt;
+}
+
+std::optional<std::string> input_file_problem(const std::filesystem::path& file) {
+  std::error_code ec;
+  if (!std::filesystem::exists(file, ec)) return fmt::format("no such file: {}", file.string());
+  if (auto why = common::input_file_problem(file)) return fmt::format("{}: {}", file.string(), *why);
   return std::nullopt;
 }
 

@@ -102,6 +102,8 @@ struct Identity {
   std::filesystem::path cert_file;
   std::filesystem::path key_file;
   std::filesystem::path chain_file;
+  // The environment variable holding the passphrase of an encrypted `key_file`; empty: none.
+  std::string key_password_env;
   // Default: revoked for a revoked identity (the CA says so on its CRL and by OCSP), else good.
   // `revoked` on a valid identity is a revocation only OCSP knows of (the CRL is older).
   OcspStatus ocsp = OcspStatus::good;

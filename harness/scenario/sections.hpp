@@ -3,7 +3,10 @@
 // A new section (e.g. [[load]]) is one more Section object and one more row in loader.cpp.
 #pragma once
 
+#include <filesystem>
+#include <optional>
 #include <span>
+#include <string>
 #include <string_view>
 
 #include "scenario/reader.hpp"
@@ -23,6 +26,10 @@ extern const Section kTargetSection;
 extern const Section kIdentitySection;
 extern const Section kCaseSection;
 extern const Section kLoadSection;
+
+// Why a file the scenario names (cert, key, chain, ca_file) cannot be read, or nullopt:
+// "no such file: PATH", or PATH and what it is instead (a FIFO, a device, too large).
+std::optional<std::string> input_file_problem(const std::filesystem::path& file);
 
 // Cases implied when a scenario has no [[case]]: one per identity, plus "missing".
 void imply_cases(Scenario& s);

@@ -96,7 +96,7 @@ std::string start_log(const Gateway& g, std::uintmax_t log_offset) {
 std::string read_from(const fs::path& p, std::uintmax_t offset) {
   std::error_code ec;
   if (!fs::exists(p, ec)) return {};
-  const std::string text = common::read_file(p);
+  const std::string text = common::read_file(p, common::kNoFileLimit);  // a gateway log
   return offset < text.size() ? text.substr(offset) : std::string();
 }
 

@@ -55,7 +55,7 @@ ToolResult run_tool(const std::vector<std::string>& argv, const fs::path& output
     }
     std::this_thread::sleep_for(std::chrono::milliseconds(5));
   }
-  r.output = fs::exists(output_file) ? common::read_file(output_file) : "";
+  r.output = fs::exists(output_file) ? common::read_file(output_file, common::kNoFileLimit) : "";
   return r;
 }
 

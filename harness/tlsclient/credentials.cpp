@@ -12,6 +12,8 @@
 #include <vector>
 
 #include "common/openssl_error.hpp"
+#include "pki/identity.hpp"
+#include "pki/ossl.hpp"
 
 namespace mtls::tlsclient {
 namespace {
@@ -26,31 +28,22 @@ struct Free {
 template <typename T>
 using Owned = std::unique_ptr<T, Free>;
 
-Owned<BIO> open_file(const std::filesystem::path& p) {
-  Owned<BIO> bio(BIO_new_file(p.c_str(), "r"));
-  if (!bio) common::throw_openssl("cannot open " + p.string());
-  return bio;
-}
-
-Owned<X509> read_cert(const std::filesystem::path& p) {
-  auto bio = open_file(p);
-  Owned<X509> x(PEM_read_bio_X509(bio.get(), nullptr, nullptr, nullptr));
-  if (!x) common::throw_openssl("no PEM certificate in " + p.string());
-  return x;
-}
-
-Owned<EVP_PKEY> read_key(const std::filesystem::path& p) {
-  auto bio = open_file(p);
-  Owned<EVP_PKEY> k(PEM_read_bio_PrivateKey(bio.get(), nullptr, nullptr, nullptr));
-  if (!k) common::throw_openssl("no PEM private key in " + p.string());
-  return k;
+// Errors name the identity (when there is one), the role of the file and the file.
+template <typename Read>
+auto read_as(const ClientCredentials& c, const char* role, Read read) {
+  try {
+    return read();
+  } catch (const std::exception& e) {
+    throw std::runtime_error((c.identity.empty() ? std::string() : "identity '" + c.identity + "': ") +
+                             role + " " + e.what());
+  }
 }
 
 // The consistency checks OpenSSL runs (EVP_PKEY_eq) compare public parts only. A key whose
 // public part is the certificate's and whose private part is the other key's passes them,
 // and then signs CertificateVerify with the wrong private key: exactly the fault a gateway
 // must detect (it fails the signature check: decrypt_error).
-Owned<EVP_PKEY> graft_public_part(EVP_PKEY* other, X509* cert) {
+pki::ossl::Key graft_public_part(EVP_PKEY* other, X509* cert) {
   EVP_PKEY* cert_pub = X509_get0_pubkey(cert);
   if (!cert_pub || EVP_PKEY_get_base_id(cert_pub) != EVP_PKEY_get_base_id(other))
     throw std::runtime_error("key-mismatch identity: the key must have the certificate's type");
@@ -80,7 +73,7 @@ Owned<EVP_PKEY> graft_public_part(EVP_PKEY* other, X509* cert) {
   if (!kctx || EVP_PKEY_fromdata_init(kctx.get()) != 1 ||
       EVP_PKEY_fromdata(kctx.get(), &out, EVP_PKEY_KEYPAIR, merged.data()) != 1)
     common::throw_openssl("key-mismatch identity: cannot build the mismatched signing key");
-  return Owned<EVP_PKEY>(out);
+  return pki::ossl::Key(out);
 }
 
 }  // namespace
@@ -92,6 +85,9 @@ ClientCredentials credentials_for(const pki::IdentityFiles& files) {
   c.key = files.key;
   c.allow_weak_key = files.fault == scenario::Fault::weak_key;
   c.allow_key_mismatch = files.fault == scenario::Fault::key_mismatch;
+  c.identity = files.name;
+  c.key_password_env = files.key_password_env;
+  c.key_password_hint = pki::key_passphrase(files.name, files.key_password_env).how_to_give;
   return c;
 }
 
@@ -99,29 +95,29 @@ void use_credentials(SSL_CTX* ctx, const ClientCredentials& c) {
   // Before loading: at the default level 2 OpenSSL refuses an RSA-1024 certificate outright.
   if (c.allow_weak_key) SSL_CTX_set_security_level(ctx, 0);
 
-  auto cert = read_cert(c.cert);
-  auto key = read_key(c.key);
-  if (c.allow_key_mismatch && X509_check_private_key(cert.get(), key.get()) != 1) {
+  // PEM or DER, read bounded and never prompting for a passphrase (pki::ossl).
+  auto certs = read_as(c, "cert", [&] { return pki::ossl::read_certs(c.cert); });
+  auto key = read_as(c, "key", [&] {
+    return pki::ossl::read_key(c.key, {c.key_password_env, c.key_password_hint});
+  });
+  X509* cert = certs.front().get();
+  if (c.allow_key_mismatch && X509_check_private_key(cert, key.get()) != 1) {
     ERR_clear_error();
-    key = graft_public_part(key.get(), cert.get());
+    key = graft_public_part(key.get(), cert);
   }
-  if (SSL_CTX_use_certificate(ctx, cert.get()) != 1)
+  if (SSL_CTX_use_certificate(ctx, cert) != 1)
     common::throw_openssl("cannot use client certificate " + c.cert.string());
   // Without a chain file, certificates after the leaf in the certificate file are the chain,
   // as with `curl --cert fullchain.pem` (diagnose is given what users give curl).
-  const std::filesystem::path& chain_file = c.chain.empty() ? c.cert : c.chain;
-  {
-    auto bio = open_file(chain_file);
-    if (c.chain.empty()) X509_free(PEM_read_bio_X509(bio.get(), nullptr, nullptr, nullptr));
-    while (X509* x = PEM_read_bio_X509(bio.get(), nullptr, nullptr, nullptr)) {
-      if (SSL_CTX_add1_chain_cert(ctx, x) != 1) {
-        X509_free(x);
-        common::throw_openssl("cannot add chain certificate from " + chain_file.string());
-      }
-      X509_free(x);
-    }
-    ERR_clear_error();  // PEM_read at end of file leaves "no start line"
+  if (!c.chain.empty()) {
+    auto chain = read_as(c, "chain", [&] { return pki::ossl::read_certs(c.chain); });
+    certs.resize(1);
+    for (auto& x : chain) certs.push_back(std::move(x));
   }
+  for (std::size_t i = 1; i < certs.size(); ++i)
+    if (SSL_CTX_add1_chain_cert(ctx, certs[i].get()) != 1)
+      common::throw_openssl("cannot add chain certificate from " +
+                            (c.chain.empty() ? c.cert : c.chain).string());
   if (SSL_CTX_use_PrivateKey(ctx, key.get()) != 1)
     common::throw_openssl("cannot use private key " + c.key.string() + " with certificate " +
                           c.cert.string());

@@ -14,11 +14,14 @@ typedef struct ssl_ctx_st SSL_CTX;
 namespace mtls::tlsclient {
 
 struct ClientCredentials {
-  std::filesystem::path cert;       // leaf (PEM)
+  std::filesystem::path cert;       // leaf (PEM or DER)
   std::filesystem::path chain;      // intermediates to send; empty: those after the leaf in `cert`
   std::filesystem::path key;        // private key (PEM)
   bool allow_weak_key = false;      // lower the security level so RSA-1024 loads
   bool allow_key_mismatch = false;  // sign with `key` even though it is not cert's key
+  std::string identity = {};        // names errors ("identity 'x': key FILE ..."); may be empty
+  std::string key_password_env = {};  // environment variable holding an encrypted key's passphrase
+  std::string key_password_hint = {};  // what to do when the key is encrypted and none is given
 };
 
 // The credentials of a fixture identity: faulty ones are allowed to be what they are.
