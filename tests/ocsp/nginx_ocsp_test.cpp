@@ -5,10 +5,10 @@
 // not check OCSP must fail the gate naming the gateway and the fault.
 #include <catch2/catch.hpp>
 #include <nlohmann/json.hpp>
-#include <unistd.h>
 
 #include "../run/run_cli.hpp"
 #include "common/files.hpp"
+#include "prerequisites.hpp"
 
 using namespace mtls;
 
@@ -48,13 +48,6 @@ const std::vector<Scenario>& scenarios() {
   return table;
 }
 
-bool nginx_installed() {
-  if (::access("/usr/sbin/nginx", X_OK) == 0) return true;
-  WARN("nginx OCSP tests skipped: /usr/sbin/nginx not found; install the Debian package nginx "
-       "(ci/setup does)");
-  return false;
-}
-
 void check_cases(const nlohmann::json& doc, const Scenario& sc) {
   std::size_t seen = 0;
   for (const auto& row : sc.cases)
@@ -72,7 +65,7 @@ void check_cases(const nlohmann::json& doc, const Scenario& sc) {
 }  // namespace
 
 TEST_CASE("nginx ssl_ocsp: good, revoked, unknown and responder down, as observed") {
-  if (!nginx_installed()) return;
+  if (!test::installed("nginx")) return;
   for (const auto& sc : scenarios()) {
     SECTION(sc.name) {
       auto dir = test::scratch(std::string("ocsp-") + sc.name);
@@ -101,7 +94,7 @@ TEST_CASE("nginx ssl_ocsp: good, revoked, unknown and responder down, as observe
 }
 
 TEST_CASE("a template without ssl_ocsp fails the OCSP gate, naming gateway and fault") {
-  if (!nginx_installed()) return;
+  if (!test::installed("nginx")) return;
   auto dir = test::scratch("ocsp-unchecked");
   auto file = (test::source_root() / "tests" / "ocsp" / "scenarios" / "nginx-ocsp-unchecked.toml").string();
   auto r = test::run_harness({"run", file, "--no-color"}, dir);

@@ -9,6 +9,7 @@
 #include "common/files.hpp"
 #include "pki/keys.hpp"
 #include "pki/ossl.hpp"
+#include "prerequisites.hpp"
 #include "support.hpp"
 
 namespace mtls::pki::test {
@@ -144,11 +145,8 @@ TEST_CASE("PKCS#12 opens with the password and holds key, leaf and chain", "[pki
 }
 
 TEST_CASE("Java's keytool reads the PKCS#12 files", "[pki][p12][java]") {
+  if (!mtls::test::installed("keytool")) return;
   TempDir scratch("keytool");
-  if (run_capture({"sh", "-c", "command -v keytool"}, scratch.path()).exit_code != 0) {
-    WARN("keytool not installed: Java compatibility not checked");
-    return;
-  }
   const auto& f = every_fault_fixtures();
   const auto name = GENERATE(as<std::string>{}, "valid", "key-mismatch", "key-ed25519",
                              "key-rsa-4096", "too-deep");

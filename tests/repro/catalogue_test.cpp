@@ -171,7 +171,7 @@ TEST_CASE("every entry reproduces against the embedded target", "[repro][embedde
 }
 
 TEST_CASE("every entry reproduces against a real nginx", "[repro][nginx]") {
-  if (!repro::test::nginx_installed()) return;
+  if (!test::installed("nginx")) return;
   reproduce_all(kNginx);
 }
 

@@ -38,7 +38,7 @@ struct Row {
 }  // namespace
 
 TEST_CASE("diagnose names why nginx refuses a client", "[repro][diagnose][nginx]") {
-  if (!repro::test::nginx_installed()) return;
+  if (!test::installed("nginx")) return;
   const auto s = diagnose_scenario();
   pki::Options popts;
   popts.fixtures_root = repro::test::scratch() / "fixtures";

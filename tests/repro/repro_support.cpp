@@ -1,9 +1,6 @@
 #include "repro_support.hpp"
 
-#include <catch2/catch.hpp>
 #include <cstdlib>
-
-#include "target/nginx_binary.hpp"
 
 namespace mtls::repro::test {
 
@@ -15,16 +12,6 @@ std::filesystem::path source_root() {
 const std::filesystem::path& scratch() {
   static pki::test::TempDir dir("repro");
   return dir.path();
-}
-
-bool nginx_installed() {
-  try {
-    target::nginx::locate("nginx");
-    return true;
-  } catch (const target::TargetError& e) {
-    WARN("nginx rows skipped: " << e.what());
-    return false;
-  }
 }
 
 Options options_for(scenario::TargetKind kind) {

@@ -3,6 +3,7 @@
 
 #include <filesystem>
 
+#include "prerequisites.hpp"  // tests/: installed()
 #include "repro/reproduce.hpp"
 #include "support.hpp"  // tests/pki: TempDir, identity(), run_capture
 
@@ -11,8 +12,6 @@ namespace mtls::repro::test {
 std::filesystem::path source_root();
 // One scratch directory per test program (fixtures, target runtime dirs, s_client files).
 const std::filesystem::path& scratch();
-// False (with a WARN) when nginx is not installed: the nginx rows are skipped.
-bool nginx_installed();
 // Options for reproducing from the shipped scenarios/repro/ into the scratch directory.
 Options options_for(scenario::TargetKind kind);
 

@@ -25,7 +25,7 @@ void enter_private_mount_namespace() {
   if (done) return;
   if (::unshare(CLONE_NEWNS) != 0 ||
       ::mount(nullptr, "/", nullptr, MS_REC | MS_PRIVATE, nullptr) != 0) {
-    std::cout << "skipped: cannot make a private mount namespace here (" << std::strerror(errno)
+    std::cout << "SKIP: cannot make a private mount namespace here (" << std::strerror(errno)
               << "); the no-privilege variants in reports_fault_test.cpp still ran\n";
     std::exit(kSkip);
   }
@@ -34,7 +34,7 @@ void enter_private_mount_namespace() {
 
 void mount_small_tmpfs(const std::filesystem::path& dir) {
   if (::mount("tmpfs", dir.c_str(), "tmpfs", 0, "size=64k,mode=0755") != 0) {
-    std::cout << "skipped: cannot mount a tmpfs on " << dir << " (" << std::strerror(errno)
+    std::cout << "SKIP: cannot mount a tmpfs on " << dir << " (" << std::strerror(errno)
               << ")\n";
     std::exit(kSkip);
   }

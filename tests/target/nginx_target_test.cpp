@@ -15,9 +15,9 @@
 
 #include "common/files.hpp"
 #include "common/process.hpp"
+#include "prerequisites.hpp"
 #include "probe/probe.hpp"
 #include "support.hpp"
-#include "target/nginx_binary.hpp"
 #include "target/nginx_target.hpp"
 
 namespace fs = std::filesystem;
@@ -31,16 +31,6 @@ namespace {
 constexpr const char* no_cert_text = "No required SSL certificate was sent";
 constexpr const char* cert_error_text = "The SSL certificate error";
 constexpr TlsVersion both_versions[] = {TlsVersion::tls1_2, TlsVersion::tls1_3};
-
-bool nginx_installed() {
-  try {
-    target::nginx::locate("nginx");
-    return true;
-  } catch (const target::TargetError& e) {
-    WARN("nginx tests skipped: " << e.what());
-    return false;
-  }
-}
 
 pki::test::TempDir& scratch() {
   static pki::test::TempDir dir("nginx");
@@ -162,7 +152,7 @@ void check_row(const NginxTarget& t, const Expect& e) {
 }  // namespace
 
 TEST_CASE("each template starts, listens, answers a valid client and stops", "[nginx]") {
-  if (!nginx_installed()) return;
+  if (!test::installed("nginx")) return;
   const auto tmpl = GENERATE(as<std::string>{}, "verify-on", "optional-403",
                              "optional-no-enforce", "no-crl", "allow-cn");
   auto t = start(tmpl);
@@ -200,7 +190,7 @@ TEST_CASE("each template starts, listens, answers a valid client and stops", "[n
 }
 
 TEST_CASE("verify-on: how nginx 1.22 refuses each client-certificate fault", "[nginx]") {
-  if (!nginx_installed()) return;
+  if (!test::installed("nginx")) return;
   auto t = start("verify-on");
   // nginx completes the handshake for every verification fault and answers 400 itself;
   // $ssl_client_verify (and its log line) carries the LAST error OpenSSL's verifier saw.
@@ -237,7 +227,7 @@ TEST_CASE("verify-on: how nginx 1.22 refuses each client-certificate fault", "[n
 
 TEST_CASE("optional-403: only a missing certificate reaches the if; bad ones get 400",
           "[nginx]") {
-  if (!nginx_installed()) return;
+  if (!test::installed("nginx")) return;
   auto t = start("optional-403");
   const Expect rows[] = {
       {"valid", 200, R"("verify":"SUCCESS")", "SUCCESS", ""},
@@ -254,7 +244,7 @@ TEST_CASE("optional-403: only a missing certificate reaches the if; bad ones get
 }
 
 TEST_CASE("deliberately wrong gateways let the fault through", "[nginx]") {
-  if (!nginx_installed()) return;
+  if (!test::installed("nginx")) return;
   SECTION("optional-no-enforce: no certificate gets 200") {
     auto t = start("optional-no-enforce");
     check_row(*t, {"none", 200, R"("verify":"NONE")", "NONE", ""});
@@ -274,7 +264,7 @@ TEST_CASE("deliberately wrong gateways let the fault through", "[nginx]") {
 }
 
 TEST_CASE("allow-cn: a verified client whose CN is not on the list gets 403", "[nginx]") {
-  if (!nginx_installed()) return;
+  if (!test::installed("nginx")) return;
   auto t = start("allow-cn");
   const Expect rows[] = {
       {"valid", 200, R"("subject":"CN=client-valid)", "SUCCESS", ""},
@@ -288,7 +278,7 @@ TEST_CASE("allow-cn: a verified client whose CN is not on the list gets 403", "[
 }
 
 TEST_CASE("start_nginx says what went wrong", "[nginx]") {
-  if (!nginx_installed()) return;
+  if (!test::installed("nginx")) return;
   struct Row {
     const char* what;
     std::function<void(scenario::Scenario&)> change;
@@ -319,7 +309,7 @@ TEST_CASE("start_nginx says what went wrong", "[nginx]") {
 }
 
 TEST_CASE("nginx -t failures and deaths during start carry nginx's own words", "[nginx]") {
-  if (!nginx_installed()) return;
+  if (!test::installed("nginx")) return;
   SECTION("a CRL file nginx cannot load") {
     auto f = fixtures();
     f.crl_bundle = scratch().path() / "not-a-crl.pem";
@@ -361,7 +351,7 @@ TEST_CASE("nginx -t failures and deaths during start carry nginx's own words", "
 }
 
 TEST_CASE("nginx start time (spawn -> listening)", "[nginx][report]") {
-  if (!nginx_installed()) return;
+  if (!test::installed("nginx")) return;
   for (int i = 0; i < 5; ++i) start("verify-on");
   auto times = start_times_ms();
   std::sort(times.begin(), times.end());
