@@ -15,6 +15,7 @@
 #include "cli/load_or_exit.hpp"
 #include "common/process.hpp"
 #include "common/signals.hpp"
+#include "common/version.hpp"
 #include "load/engine.hpp"
 #include "load/shard.hpp"
 #include "pki/fixtures.hpp"
@@ -172,7 +173,7 @@ int run(const RunArgs& a) {
 
   report::Report rep;
   auto& m = rep.meta;
-  m.harness_version = MTLS_HARNESS_VERSION;
+  m.harness_version = common::harness_version();
   m.openssl_version = OpenSSL_version(OPENSSL_VERSION);
   m.curl_version = probe::curl_version();
   m.scenario_name = s.name;
