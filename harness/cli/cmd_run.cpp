@@ -18,6 +18,7 @@
 #include "common/printable.hpp"
 #include "common/process.hpp"
 #include "common/signals.hpp"
+#include "common/version.hpp"
 #include "load/engine.hpp"
 #include "load/shard.hpp"
 #include "pki/fixtures.hpp"
@@ -241,7 +242,7 @@ int run(const RunArgs& a) {
 
   report::Report rep;
   auto& m = rep.meta;
-  m.harness_version = MTLS_HARNESS_VERSION;
+  m.harness_version = common::harness_version();
   m.openssl_version = OpenSSL_version(OPENSSL_VERSION);
   m.curl_version = probe::curl_version();
   m.scenario_name = s.name;

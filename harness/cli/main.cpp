@@ -1,13 +1,37 @@
+#include <openssl/crypto.h>
+
 #include <CLI/CLI.hpp>
+#include <boost/version.hpp>
 #include <exception>
 #include <iostream>
+#include <string>
 
 #include "cli/commands.hpp"
+#include "common/version.hpp"
+#include "probe/probe.hpp"
+
+namespace {
+
+// What a bug report needs: the harness version (the string report.json carries), the
+// revision it was built from, and the library versions it runs with. Boost is header-only,
+// so its version is the one compiled in.
+std::string version_text() {
+  std::string out = "mtls-harness " + mtls::common::harness_version();
+  if (const auto rev = mtls::common::git_revision(); !rev.empty())
+    out += "\ngit revision " + std::string(rev);
+  out += "\n" + std::string(OpenSSL_version(OPENSSL_VERSION));
+  out += "\n" + mtls::probe::curl_version();  // libcurl/7.88.1 and what it links
+  out += "\nBoost " + std::to_string(BOOST_VERSION / 100000) + "." +
+         std::to_string(BOOST_VERSION / 100 % 1000) + "." + std::to_string(BOOST_VERSION % 100);
+  return out;
+}
+
+}  // namespace
 
 int main(int argc, char** argv) {
   CLI::App app{"mtls-harness: prove an mTLS gateway accepts and refuses the client "
                "certificates its configuration claims, and measure what mTLS costs."};
-  app.set_version_flag("--version", std::string("mtls-harness ") + MTLS_HARNESS_VERSION);
+  app.set_version_flag("--version", version_text());
   app.require_subcommand(1);
   int exit_code = mtls::cli::kOk;
   mtls::cli::add_validate(app, exit_code);

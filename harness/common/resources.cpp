@@ -14,9 +14,16 @@ std::vector<fs::path> resource_candidates(const fs::path& relative) {
   const fs::path exe = fs::read_symlink("/proc/self/exe", ec);
   if (!ec) {
     const fs::path dir = exe.parent_path();
-    out.push_back((dir / ".." / ".." / ".." / relative).lexically_normal());
+    // Only a binary still in its meson build tree (<build>/harness/cli/) reads the sources:
+    // an installed one in /usr/bin must not pick up a /fixtures that happens to exist.
+    if (fs::exists(dir / ".." / ".." / "build.ninja", ec))
+      out.push_back((dir / ".." / ".." / ".." / relative).lexically_normal());
+    // Relative to the binary first, so a tree installed with --destdir or unpacked from the
+    // package elsewhere (dpkg-deb -x) reads its own files, then the configured prefix.
     out.push_back((dir / ".." / "share" / "mtls-harness" / relative).lexically_normal());
   }
+  const fs::path installed = fs::path(MTLS_HARNESS_DATADIR) / relative;
+  if (out.back() != installed) out.push_back(installed);
   return out;
 }
 

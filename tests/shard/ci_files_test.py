@@ -175,9 +175,14 @@ class CiExamples(unittest.TestCase, CommandsExist):
     def test_github_actions(self):
         wf = load_docs(os.path.join(EXAMPLES, "github-actions.yml"))[0]
         self.assertIn(True if True in wf else "on", wf)  # YAML 1.1 reads a bare `on` as true
-        (job,) = wf["jobs"].values()
+        package = wf["jobs"]["package"]
+        self.assertIn("bash ci/package build-deb",
+                      "\n".join(s.get("run", "") for s in package["steps"]))
+        job = wf["jobs"]["mtls-gate"]
+        self.assertEqual(job["needs"], "package")
         runs = "\n".join(s.get("run", "") for s in job["steps"])
         self.assertIn("ci/examples/mtls-gate.sh", runs)
+        self.assert_installs_the_package(runs, "./deb/mtls-harness_*.deb")
         upload = [s for s in job["steps"] if s.get("uses", "").startswith("actions/upload-artifact")]
         self.assertEqual(len(upload), 1)
         self.assertEqual(upload[0]["if"], "always()")
@@ -187,14 +192,23 @@ class CiExamples(unittest.TestCase, CommandsExist):
 
     def test_gitlab(self):
         doc = load_docs(os.path.join(EXAMPLES, "gitlab-ci.yml"))[0]
+        self.assertIn("bash ci/package build-deb", doc["mtls-harness-deb"]["script"])
+        self.assertIn("build-deb/*.deb", doc["mtls-harness-deb"]["artifacts"]["paths"])
         job = doc["mtls-gate"]
+        self.assertEqual(job["needs"], ["mtls-harness-deb"])
         script = "\n".join(job["script"])
         self.assertIn("ci/examples/mtls-gate.sh", script)
+        self.assert_installs_the_package(script, "./build-deb/mtls-harness_*.deb")
         self.assertEqual(job["artifacts"]["when"], "always")
         self.assertEqual(job["artifacts"]["reports"]["junit"], "reports/gate/junit.xml")
         self.assertIn("reports/gate/report.html", job["artifacts"]["paths"])
         self.assertNotIn("allow_failure", job)
         self.assert_calls_exist(harness_calls(script), "gitlab-ci.yml")
+
+    def assert_installs_the_package(self, script, deb):
+        # The gate job installs the package the other job built instead of building again.
+        self.assertIn(f"apt-get install -y {deb}", script)
+        self.assertNotIn("ci/build", script)
 
     def test_gate_script_commands_exist(self):
         with open(os.path.join(EXAMPLES, "mtls-gate.sh")) as f:
