@@ -199,6 +199,15 @@ Verdict judge(const Judged& w, const probe::Outcome& o) {
                             v.expected_text, v.observed_text);
     return v;
   }
+  // No TCP connection is no answer from the gateway: never a refusal (nor a failed accept)
+  // unless the expectation is about TCP itself.
+  if (v.observed == Observed::tcp_failure && want.layer != Layer::tcp &&
+      o.tcp != probe::TcpResult::not_attempted) {
+    v.status = Status::error;
+    v.message = fmt::format("{}: expected {}, but the target was unreachable: {}", who,
+                            v.expected_text, v.observed_text);
+    return v;
+  }
   if (v.observed == Observed::client_error || o.tcp == probe::TcpResult::not_attempted) {
     v.status = Status::error;
     v.message = fmt::format("{}: expected {}, but the probe itself failed: {}", who,
