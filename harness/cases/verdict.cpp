@@ -295,10 +295,8 @@ Verdict judge(const Judged& w, const probe::Outcome& o) {
         return verdict(Status::error, fmt::format("expected {}, but the probe itself failed: {}",
                                                   v.expected_text, v.observed_text));
       if (!matches(want, v.observed, o))
-        return verdict(Status::error,
-                       fmt::format("expected {}, got {} — the target could not be reached, so "
-                                   "nothing was judged",
-                                   v.expected_text, v.observed_text));
+        return verdict(Status::error, fmt::format("expected {}, but the target was unreachable: {}",
+                                                  v.expected_text, v.observed_text));
       return v;
     default: break;
   }

@@ -4,6 +4,7 @@
 
 #include "cli/commands.hpp"
 #include "cli/load_or_exit.hpp"
+#include "common/signals.hpp"
 #include "pki/fixtures.hpp"
 #include "pki/preflight.hpp"
 
@@ -22,6 +23,8 @@ void add_pki(CLI::App& app, int& exit_code) {
       ->capture_default_str();
   cmd->add_flag("--force", a->force, "Regenerate the CAs even if the [pki] section is unchanged");
   cmd->callback([a, &exit_code] {
+    // Ctrl-C stops the generation within moments and keeps the previous set (exit 130).
+    common::install_stop_handlers();
     auto s = load_or_report(a->file);
     if (!s) {
       exit_code = kBadInput;

@@ -16,6 +16,7 @@
 #include "cli/load_or_exit.hpp"
 #include "common/https_url.hpp"
 #include "common/printable.hpp"
+#include "cli/run_dirs.hpp"
 #include "common/process.hpp"
 #include "common/signals.hpp"
 #include "common/version.hpp"
@@ -270,10 +271,18 @@ int run(const RunArgs& a) {
                                         fmt::format("shard-{}-of-{}", a.spec.index, a.spec.count)
                                   : std::filesystem::path(a.reports) / s.name;
 
+  RunDirs dirs;
+  try {
+    dirs = claim_report_dir(report_dir);
+  } catch (const common::LockBusy& e) {
+    std::cerr << "mtls-harness: " << e.what() << "\n";
+    return kBadInput;
+  }
+
   std::unique_ptr<target::RunningTarget> tgt;
   try {
     target::StartOptions topts;
-    topts.runtime_dir = report_dir / "target";
+    topts.runtime_dir = dirs.runtime;
     tgt = target::start(s, fixtures, topts);
   } catch (const std::exception& e) {
     std::cerr << "mtls-harness: target could not be started: " << e.what() << "\n";
@@ -320,6 +329,7 @@ int run(const RunArgs& a) {
     }
   m.target_log = tgt->log_since_start();
   tgt->stop();
+  link_runtime_dir(dirs);
   m.finished_at = report::now_iso8601();
   m.duration_ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
 

@@ -27,6 +27,7 @@ std::string version_text() {
 }
 
 }  // namespace
+#include "common/signals.hpp"
 
 int main(int argc, char** argv) {
   CLI::App app{"mtls-harness: prove an mTLS gateway accepts and refuses the client "
@@ -46,6 +47,9 @@ int main(int argc, char** argv) {
   } catch (const CLI::ParseError& e) {
     int rc = app.exit(e);
     return rc == 0 ? 0 : mtls::cli::kBadInput;
+  } catch (const mtls::common::Interrupted& e) {
+    std::cerr << "mtls-harness: " << e.what() << "\n";
+    return mtls::cli::kInterrupted;
   } catch (const std::exception& e) {
     std::cerr << "mtls-harness: " << e.what() << "\n";
     return mtls::cli::kBadInput;

@@ -28,4 +28,11 @@ const std::atomic<bool>& install_stop_handlers() {
 
 int stop_signal() { return g_signal; }
 
+bool stop_requested() { return g_stop.load(); }
+
+void throw_if_stopped(const std::string& during) {
+  if (g_stop.load())
+    throw Interrupted("stopped by signal " + std::to_string(g_signal) + " " + during);
+}
+
 }  // namespace mtls::common

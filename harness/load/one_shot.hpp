@@ -27,6 +27,8 @@ struct OneShotResult {
   Session session;     // the session to resume next time (ID or the last ticket)
 
   bool accepted() const { return error.empty() && status / 100 == 2; }
+  // No TCP connection: the target is not there, which says nothing about a certificate.
+  bool unreachable() const { return error.rfind("connect:", 0) == 0; }
   std::string describe() const;  // "HTTP 200", "HTTP 400", "TLS alert certificate_revoked"
 };
 

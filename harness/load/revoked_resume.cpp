@@ -31,13 +31,15 @@ const pki::IdentityFiles* pick_identity(const scenario::LoadPhase& phase,
   return nullptr;
 }
 
-// Fresh full handshakes until `wanted(result)` holds or the settle time is over.
+// Fresh full handshakes until `wanted(result)` holds, the target is unreachable (that result
+// is returned: the caller must not read it as an answer), or the settle time is over.
 template <typename Pred>
 std::optional<OneShotResult> poll_until(const OneShotClient& client, const std::string& path,
                                         Pred wanted, Clock::duration* took) {
   const auto start = Clock::now();
   for (;;) {
     auto r = client.get(path);
+    if (r.unreachable()) return r;
     if (wanted(r)) {
       if (took) *took = Clock::now() - start;
       return r;
@@ -45,6 +47,14 @@ std::optional<OneShotResult> poll_until(const OneShotClient& client, const std::
     if (Clock::now() - start > kSettle) return std::nullopt;
     std::this_thread::sleep_for(kPollEvery);
   }
+}
+
+void unreachable(RevokedResumeCheck& c, const target::Endpoint& ep, const std::string& when,
+                 const OneShotResult& r) {
+  c.outcome = "unreachable";
+  c.detail = fmt::format("no TCP connection to {}:{} {} ({}): the target is not answering, which "
+                         "says nothing about the revoked certificate; check that it is running",
+                         ep.host, ep.port, when, r.error);
 }
 
 }  // namespace
@@ -74,6 +84,10 @@ RevokedResumeCheck check_revoked_resume(const scenario::LoadPhase& phase,
   const std::string& path = phase.path;
 
   auto first = client.get(path);
+  if (first.unreachable()) {
+    unreachable(c, ep, "before revocation", first);
+    return c;
+  }
   if (!first.accepted()) {
     c.outcome = "inconclusive";
     c.detail = fmt::format("'{}' was not accepted before revocation: {}", c.identity, first.describe());
@@ -92,8 +106,9 @@ RevokedResumeCheck check_revoked_resume(const scenario::LoadPhase& phase,
   }
   const auto restore = [&] {
     target.replace_crls(original);
-    c.restored = poll_until(client, path, [](const OneShotResult& r) { return r.accepted(); },
-                            nullptr).has_value();
+    const auto back = poll_until(client, path, [](const OneShotResult& r) { return r.accepted(); },
+                                 nullptr);
+    c.restored = back && back->accepted();
     if (!c.restored)
       c.detail += fmt::format("; the original CRLs were pushed back but '{}' was still refused "
                               "after {} s", c.identity, kSettle.count());
@@ -102,6 +117,11 @@ RevokedResumeCheck check_revoked_resume(const scenario::LoadPhase& phase,
   Clock::duration took{};
   const auto refused = poll_until(
       client, path, [](const OneShotResult& r) { return !r.accepted(); }, &took);
+  if (refused && refused->unreachable()) {
+    unreachable(c, ep, "after its CRL was replaced", *refused);
+    restore();
+    return c;
+  }
   if (!refused) {
     c.outcome = "inconclusive";
     c.detail = fmt::format("the target still accepted '{}' {} s after its CRL revoked it (does "
@@ -112,6 +132,11 @@ RevokedResumeCheck check_revoked_resume(const scenario::LoadPhase& phase,
   c.revocation_effective_ms = std::chrono::duration<double, std::milli>(took).count();
 
   const auto again = client.get(path, first.session.get());
+  if (again.unreachable()) {
+    unreachable(c, ep, "when the kept session was offered", again);
+    restore();
+    return c;
+  }
   c.resumed = again.resumed;
   c.status = again.status;
   if (again.resumed && again.accepted()) {

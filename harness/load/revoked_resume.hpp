@@ -27,7 +27,8 @@ struct RevokedResumeCheck {
   // gets_in: resumed after revocation and answered 2xx; refused: the server did not let the
   // revoked client in on resumption (full handshake forced and refused, or resumed and
   // refused); inconclusive: a precondition did not hold (see detail); not_checked: the
-  // target cannot take a new CRL, or the phase does not resume.
+  // target cannot take a new CRL, or the phase does not resume; unreachable: no TCP
+  // connection at some step (never read as a refusal).
   std::string outcome = "not_checked";
   std::string identity;
   std::string detail;          // one sentence: what happened, with the observed answers

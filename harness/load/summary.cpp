@@ -57,6 +57,7 @@ void print_summary(std::ostream& out, const PhaseResult& r) {
     fmt::print(out, "  revoked     {}: {}\n",
                v->outcome == "gets_in" ? "a revoked client GETS IN by resuming"
                                         : v->outcome == "refused" ? "a revoked client is refused on resumption"
+                                        : v->outcome == "unreachable" ? "resumption after revocation not checked, target unreachable"
                                                                   : "resumption after revocation inconclusive",
                v->detail);
   if (r.errors.total() > 0) {

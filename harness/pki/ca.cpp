@@ -5,6 +5,7 @@
 #include "common/digest.hpp"
 #include "common/files.hpp"
 #include "common/openssl_error.hpp"
+#include "common/signals.hpp"
 #include "pki/certs.hpp"
 #include "pki/keys.hpp"
 #include "pki/layout.hpp"
@@ -25,8 +26,14 @@ std::string ca_common_name(const scenario::Pki& pki, const std::string& id) {
   return pki.organization + " Sub CA " + id.substr(id.rfind('-') + 1);  // sub-ca-<n>
 }
 
+void write_ca(const fs::path& dir, const Ca& ca) {
+  common::write_file_atomic(layout::ca_cert(dir, ca.id), ossl::to_pem(ca.cert.get()));
+  common::write_secret_atomic(layout::ca_key(dir, ca.id), ossl::to_pem(ca.key.get()));
+}
+
 Ca create_ca(const scenario::Pki& pki, const CaOptions& opts, const std::string& id,
              const Ca* parent) {
+  common::throw_if_stopped("before generating the " + id + " CA");
   Ca ca;
   ca.id = id;
   ca.key = generate_key(pki.key_type);
@@ -40,8 +47,7 @@ Ca create_ca(const scenario::Pki& pki, const CaOptions& opts, const std::string&
   Signer signer;
   if (parent) signer = {parent->cert.get(), parent->key.get()};
   ca.cert = issue(req, ca.key.get(), signer);
-  common::write_file_atomic(layout::ca_cert(opts.dir, id), ossl::to_pem(ca.cert.get()));
-  common::write_secret_atomic(layout::ca_key(opts.dir, id), ossl::to_pem(ca.key.get()));
+  write_ca(opts.dir, ca);
   return ca;
 }
 
@@ -81,12 +87,13 @@ std::string read_hash(const fs::path& dir) {
 
 // Root, intermediate and rogue root from disk, or nothing if anything says regenerate.
 bool try_reuse(const CaOptions& opts, CaSet& set) {
-  if (opts.force || read_hash(opts.dir) != set.hash) return false;
+  const auto& from = opts.keep_from;
+  if (opts.force || from.empty() || read_hash(from) != set.hash) return false;
   for (const char* id : {"root", "intermediate", "rogue-root"})
-    if (!ca_files_exist(opts.dir, id)) return false;
-  set.root = load_ca(opts.dir, "root");
-  set.intermediate = load_ca(opts.dir, "intermediate");
-  set.rogue = load_ca(opts.dir, "rogue-root");
+    if (!ca_files_exist(from, id)) return false;
+  set.root = load_ca(from, "root");
+  set.intermediate = load_ca(from, "intermediate");
+  set.rogue = load_ca(from, "rogue-root");
   return still_valid(set.root, opts.now) && still_valid(set.intermediate, opts.now) &&
          still_valid(set.rogue, opts.now) && issued_by(set.intermediate, set.root);
 }
@@ -117,10 +124,9 @@ CaSet load_or_create_cas(const scenario::Pki& pki, const CaOptions& opts) {
   CaSet set;
   set.hash = pki_hash(pki);
   set.reused = try_reuse(opts, set);
-  if (!set.reused) {
-    // The hash goes last: an interrupted run leaves no hash, so the next one regenerates.
-    std::error_code ec;
-    fs::remove(layout::pki_hash_file(opts.dir), ec);
+  if (set.reused) {
+    for (const Ca* ca : {&set.root, &set.intermediate, &set.rogue}) write_ca(opts.dir, *ca);
+  } else {
     set.root = create_ca(pki, opts, "root", nullptr);
     set.intermediate = create_ca(pki, opts, "intermediate", &set.root);
     set.rogue = create_ca(pki, opts, "rogue-root", nullptr);
@@ -130,9 +136,10 @@ CaSet load_or_create_cas(const scenario::Pki& pki, const CaOptions& opts) {
   for (int i = 1; i <= opts.deep_count; ++i) {
     const std::string id = "sub-ca-" + std::to_string(i);
     const Ca& parent = set.deep.empty() ? set.intermediate : set.deep.back();
-    if (parent_kept && ca_files_exist(opts.dir, id)) {
-      Ca kept = load_ca(opts.dir, id);
+    if (parent_kept && ca_files_exist(opts.keep_from, id)) {
+      Ca kept = load_ca(opts.keep_from, id);
       if (still_valid(kept, opts.now) && issued_by(kept, parent)) {
+        write_ca(opts.dir, kept);
         set.deep.push_back(std::move(kept));
         continue;
       }
@@ -140,7 +147,7 @@ CaSet load_or_create_cas(const scenario::Pki& pki, const CaOptions& opts) {
     parent_kept = false;
     set.deep.push_back(create_ca(pki, opts, id, &parent));
   }
-  if (!set.reused) common::write_file_atomic(layout::pki_hash_file(opts.dir), set.hash + "\n");
+  common::write_file_atomic(layout::pki_hash_file(opts.dir), set.hash + "\n");
   return set;
 }
 

@@ -40,14 +40,16 @@ std::string pki_hash(const scenario::Pki& pki);
 int too_deep_sub_cas(int verify_depth);
 
 struct CaOptions {
-  std::filesystem::path dir;  // fixtures/<scenario>/
-  int deep_count = 0;         // sub-CAs wanted (0 when no identity is too-deep)
+  std::filesystem::path dir;        // where the CA files are written: the staging directory
+  std::filesystem::path keep_from;  // a complete earlier set to keep CAs from; empty: none
+  int deep_count = 0;               // sub-CAs wanted (0 when no identity is too-deep)
   bool force = false;
   std::time_t now = 0;
 };
 
-// Loads the CAs from dir/ca/ when their hash matches and none has expired (and !force);
-// otherwise generates and writes them (keys 0600) and then the hash file.
+// Loads the CAs from keep_from/ca/ when their hash matches and none has expired (and
+// !force), otherwise generates them; either way writes them into dir/ca/ (keys 0600) and
+// then the hash file.
 CaSet load_or_create_cas(const scenario::Pki& pki, const CaOptions& opts);
 
 }  // namespace mtls::pki

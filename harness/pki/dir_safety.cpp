@@ -4,6 +4,8 @@
 #include <stdexcept>
 #include <system_error>
 
+#include "pki/layout.hpp"
+
 namespace mtls::pki {
 namespace {
 
@@ -21,6 +23,21 @@ void check_one(const fs::path& dir, fs::perms p) {
 }
 
 }  // namespace
+
+void refuse_foreign(const fs::path& dir) {
+  std::error_code ec;
+  const auto st = fs::symlink_status(dir, ec);
+  if (ec || !fs::exists(st)) return;
+  if (fs::is_directory(st) &&
+      (fs::exists(layout::state(dir), ec) || fs::is_empty(dir, ec)))
+    return;
+  throw std::runtime_error(fmt::format(
+      "fixtures directory {} exists and is not a fixture set the harness generated (it has no "
+      "{}): it may be a gateway template folder, which git tracks, so no CA or client key is "
+      "written there. Give the scenario another name ([scenario] name = \"{}-gate\"), pass --fixtures "
+      "with another root, or, if it is a fixture set from an older harness, remove it",
+      dir.string(), layout::state(dir).filename().string(), dir.filename().string()));
+}
 
 void refuse_shared_writable(const fs::path& dir) {
   std::error_code ec;

@@ -10,4 +10,10 @@ namespace mtls::pki {
 // world-writable, its mode, and the fix (chmod go-w). Nothing to check if `dir` is absent.
 void refuse_shared_writable(const std::filesystem::path& dir);
 
+// Generated fixtures replace fixtures/<scenario>/ whole, so it must be absent, empty, or a
+// set the harness made (it holds fixtures.state.json). Anything else, such as a shipped
+// gateway template folder (fixtures/nginx/, tracked by git) for a scenario named `nginx`,
+// is refused: throws std::runtime_error naming the directory and what to do instead.
+void refuse_foreign(const std::filesystem::path& dir);
+
 }  // namespace mtls::pki

@@ -1,16 +1,38 @@
 #include "pki/keys.hpp"
 
+#include <memory>
 #include <openssl/core_names.h>
 
+#include <openssl/err.h>
+#include <openssl/rsa.h>
+
 #include "common/openssl_error.hpp"
+#include "common/signals.hpp"
 
 namespace mtls::pki {
 namespace {
 
+// Called for every prime candidate: returning 0 aborts the generation, so a stop signal
+// ends an RSA-4096 key (seconds of work) within milliseconds.
+int keygen_progress(EVP_PKEY_CTX*) { return common::stop_requested() ? 0 : 1; }
+
 ossl::Key rsa(std::size_t bits) {
-  ossl::Key k(EVP_PKEY_Q_keygen(nullptr, nullptr, "RSA", bits));
-  if (!k) common::throw_openssl("cannot generate RSA-" + std::to_string(bits) + " key");
-  return k;
+  const std::string what = "RSA-" + std::to_string(bits) + " key";
+  std::unique_ptr<EVP_PKEY_CTX, decltype(&EVP_PKEY_CTX_free)> ctx(
+      EVP_PKEY_CTX_new_from_name(nullptr, "RSA", nullptr), EVP_PKEY_CTX_free);
+  if (!ctx || EVP_PKEY_keygen_init(ctx.get()) <= 0 ||
+      EVP_PKEY_CTX_set_rsa_keygen_bits(ctx.get(), static_cast<int>(bits)) <= 0)
+    common::throw_openssl("cannot set up the generation of an " + what);
+  EVP_PKEY_CTX_set_cb(ctx.get(), keygen_progress);
+  EVP_PKEY* out = nullptr;
+  if (EVP_PKEY_generate(ctx.get(), &out) <= 0) {
+    if (common::stop_requested()) {
+      ERR_clear_error();
+      common::throw_if_stopped("while generating an " + what);
+    }
+    common::throw_openssl("cannot generate an " + what);
+  }
+  return ossl::Key(out);
 }
 
 ossl::Key ec(const char* curve) {

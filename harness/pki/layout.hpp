@@ -30,5 +30,17 @@ inline fs::path ca_bundle(const fs::path& dir) { return ca_dir(dir) / "ca-bundle
 inline fs::path pki_hash_file(const fs::path& dir) { return ca_dir(dir) / "pki.sha256"; }
 inline fs::path crl_bundle(const fs::path& dir) { return crl_dir(dir) / "crl-bundle.pem"; }
 inline fs::path manifest(const fs::path& dir) { return dir / "manifest.json"; }
+// Written last: a directory without it is no complete fixture set.
+inline fs::path state(const fs::path& dir) { return dir / "fixtures.state.json"; }
+
+// Beside fixtures/<scenario>/ (which is replaced whole on regeneration), dot-named so no
+// scenario can be called that: the lock, and where a new set is built before it replaces
+// the old one (same file system, so the swap is a rename).
+inline fs::path lock_file(const fs::path& dir) {
+  return dir.parent_path() / ("." + dir.filename().string() + ".lock");
+}
+inline std::string staging_prefix(const fs::path& dir) {
+  return "." + dir.filename().string() + ".staging-";
+}
 
 }  // namespace mtls::pki::layout

@@ -3,12 +3,15 @@
 #include <algorithm>
 #include <atomic>
 #include <exception>
+#include <fmt/core.h>
 #include <optional>
 #include <stdexcept>
 #include <thread>
 
+#include "common/file_lock.hpp"
 #include "common/files.hpp"
 #include "common/openssl_error.hpp"
+#include "common/signals.hpp"
 #include "pki/ca.hpp"
 #include "pki/cert_info.hpp"
 #include "pki/certs.hpp"
@@ -20,6 +23,7 @@
 #include "pki/layout.hpp"
 #include "pki/manifest.hpp"
 #include "pki/reuse.hpp"
+#include "pki/stage.hpp"
 #include "pki/write.hpp"
 
 namespace mtls::pki {
@@ -129,7 +133,7 @@ std::vector<IssuedIdentity> issue_all(const std::vector<const scenario::Identity
   std::vector<std::exception_ptr> errors(ids.size());
   std::atomic<std::size_t> next{0};
   auto worker = [&] {
-    for (std::size_t i; (i = next++) < ids.size();) {
+    for (std::size_t i; (i = next++) < ids.size() && !common::stop_requested();) {
       try {
         done[i] = issue_identity(*ids[i], ctx);
       } catch (...) {
@@ -143,6 +147,7 @@ std::vector<IssuedIdentity> issue_all(const std::vector<const scenario::Identity
   for (std::size_t t = 1; t < n; ++t) pool.emplace_back(worker);
   worker();
   pool.clear();  // joins
+  common::throw_if_stopped("while issuing the identities");
 
   std::vector<IssuedIdentity> out;
   for (std::size_t i = 0; i < ids.size(); ++i) {
@@ -152,12 +157,12 @@ std::vector<IssuedIdentity> issue_all(const std::vector<const scenario::Identity
   return out;
 }
 
-}  // namespace
-
-Fixtures materialize(const scenario::Scenario& s, const Options& opts) {
-  check_scenario(s);  // before touching the disk
+// Builds the whole set in `dir` (the staging directory), keeping the CAs of `keep_from` when
+// they fit, and writes the state last.
+Fixtures generate(const scenario::Scenario& s, const Options& opts, const fs::path& dir,
+                  const fs::path& keep_from, std::time_t now) {
   Fixtures f;
-  f.dir = opts.fixtures_root / s.name;
+  f.dir = dir;
   f.ca_bundle = layout::ca_bundle(f.dir);
   f.crl_bundle = layout::crl_bundle(f.dir);
   f.server_cert = layout::server_dir(f.dir) / "cert.pem";
@@ -166,12 +171,6 @@ Fixtures materialize(const scenario::Scenario& s, const Options& opts) {
   f.server_trust = layout::ca_cert(f.dir, "root");
   f.manifest = layout::manifest(f.dir);
   f.verify_depth = s.pki.verify_depth;
-  const std::time_t now = std::time(nullptr);
-  const std::string hash = fixture_hash(s);
-  refuse_shared_writable(f.dir);  // before reusing or adding anything there
-  if (!opts.force)
-    if (auto kept = load_state(f.dir, hash, now)) return *kept;
-
   for (const auto& d : {f.dir, layout::ca_dir(f.dir), layout::crl_dir(f.dir),
                         layout::server_dir(f.dir), f.dir / "clients"})
     make_dir(d);
@@ -181,6 +180,7 @@ Fixtures materialize(const scenario::Scenario& s, const Options& opts) {
   });
   CaOptions ca_opts;
   ca_opts.dir = f.dir;
+  ca_opts.keep_from = keep_from;
   ca_opts.deep_count = any_too_deep ? too_deep_sub_cas(s.pki.verify_depth) : 0;
   ca_opts.force = opts.force;
   ca_opts.now = now;
@@ -190,6 +190,7 @@ Fixtures materialize(const scenario::Scenario& s, const Options& opts) {
   write_fixture(f.ca_bundle, ossl::to_pem(cas.root.cert.get()));
 
   ManifestInput manifest;
+  common::throw_if_stopped("before issuing the server certificate");
   manifest.server = issue_server(s.pki, cas, f, now);
 
   std::vector<const scenario::Identity*> to_issue;
@@ -217,8 +218,38 @@ Fixtures materialize(const scenario::Scenario& s, const Options& opts) {
   manifest.pki_hash_file = layout::pki_hash_file(f.dir);
   manifest.cas = ca_records(cas, f.dir);
   write_manifest(manifest);
-  save_state(f, hash, now);
   return f;
+}
+
+}  // namespace
+
+Fixtures materialize(const scenario::Scenario& s, const Options& opts) {
+  check_scenario(s);  // before touching the disk
+  const fs::path dir = opts.fixtures_root / s.name;
+  // One generation at a time: the lock is held while the set is checked, made and swapped.
+  const auto lock = common::FileLock::acquire(layout::lock_file(dir), common::lock_wait(),
+                                              "fixture set " + dir.string());
+  refuse_shared_writable(dir);  // before reusing or replacing anything there
+  refuse_foreign(dir);
+  const std::time_t now = std::time(nullptr);
+  const std::string hash = fixture_hash(s);
+  if (!opts.force)
+    if (auto kept = load_state(dir, hash, now)) return *kept;
+
+  try {
+    StagedSet staged(dir);
+    // CAs are kept only from a set that is whole: a torn one could pair a new CA with old
+    // leaves, and its refusals would be about the wrong thing.
+    auto f = generate(s, opts, staged.path(), matches_state(dir) ? dir : fs::path(), now);
+    rebase(f, staged.path(), dir);
+    save_state(f, hash, now, staged.path());
+    common::throw_if_stopped("before putting the new set in place");
+    staged.commit();
+    return f;
+  } catch (const common::Interrupted& e) {
+    throw common::Interrupted(fmt::format("fixture generation for {} {}; {} was left as it was",
+                                          dir.string(), e.what(), dir.string()));
+  }
 }
 
 }  // namespace mtls::pki

@@ -1,10 +1,12 @@
 #include "pki/reuse.hpp"
 
+#include <map>
 #include <nlohmann/json.hpp>
 
 #include "common/digest.hpp"
 #include "common/files.hpp"
 #include "common/openssl_error.hpp"
+#include "pki/layout.hpp"
 #include "pki/write.hpp"
 #include "scenario/names.hpp"
 
@@ -14,9 +16,24 @@ namespace {
 namespace fs = std::filesystem;
 using nlohmann::json;
 
-constexpr int kStateFormat = 1;
+// 2: the state records a digest of every file of the set.
+constexpr int kStateFormat = 2;
 
-fs::path state_file(const fs::path& dir) { return dir / "fixtures.state.json"; }
+fs::path state_file(const fs::path& dir) { return layout::state(dir); }
+
+// Every regular file below `dir` but the state itself and manifest.json, by path relative
+// to `dir`, with the SHA-256 of its bytes: what the state promises the directory holds, no
+// more and no less. The manifest describes the set for people and is rewritten by the
+// preflight of every run (what it verified); no probe reads it.
+std::map<std::string, std::string> digests_below(const fs::path& dir) {
+  std::map<std::string, std::string> out;
+  for (const auto& e : fs::recursive_directory_iterator(dir)) {
+    if (!e.is_regular_file() || e.path() == state_file(dir) || e.path() == layout::manifest(dir))
+      continue;
+    out[e.path().lexically_relative(dir).generic_string()] = common::sha256_hex(common::read_file(e.path()));
+  }
+  return out;
+}
 
 std::string file_bytes_or_empty(const fs::path& p) {
   if (p.empty()) return {};
@@ -118,13 +135,23 @@ std::string fixture_hash(const scenario::Scenario& s) {
   return common::sha256_hex(canonical.dump());
 }
 
-std::optional<Fixtures> load_state(const fs::path& dir, const std::string& hash, std::time_t now) {
+bool matches_state(const fs::path& dir) {
   std::error_code ec;
-  if (!fs::exists(state_file(dir), ec)) return std::nullopt;
+  if (!fs::exists(state_file(dir), ec)) return false;
   try {
     const json j = json::parse(common::read_file(state_file(dir)));
-    if (j.at("format").get<int>() != kStateFormat || j.at("hash").get<std::string>() != hash)
-      return std::nullopt;
+    return j.at("format").get<int>() == kStateFormat &&
+           j.at("files").get<std::map<std::string, std::string>>() == digests_below(dir);
+  } catch (const std::exception&) {
+    return false;  // unreadable, from another version, or a file vanished while reading
+  }
+}
+
+std::optional<Fixtures> load_state(const fs::path& dir, const std::string& hash, std::time_t now) {
+  if (!matches_state(dir)) return std::nullopt;
+  try {
+    const json j = json::parse(common::read_file(state_file(dir)));
+    if (j.at("hash").get<std::string>() != hash) return std::nullopt;
     const auto at = j.at("generated_at_epoch").get<std::int64_t>();
     if (now < at || now - at > kMaxReuseAgeSeconds) return std::nullopt;
     Fixtures f;
@@ -146,7 +173,8 @@ std::optional<Fixtures> load_state(const fs::path& dir, const std::string& hash,
   }
 }
 
-void save_state(const Fixtures& f, const std::string& hash, std::time_t now) {
+void save_state(const Fixtures& f, const std::string& hash, std::time_t now,
+                const fs::path& written_in) {
   json ids = json::array();
   for (const auto& i : f.identities) ids.push_back(identity_json(i));
   const json j = {{"format", kStateFormat},
@@ -160,9 +188,24 @@ void save_state(const Fixtures& f, const std::string& hash, std::time_t now) {
                   {"server_trust", f.server_trust},
                   {"manifest", f.manifest},
                   {"verify_depth", f.verify_depth},
-                  {"identities", ids}};
+                  {"identities", ids},
+                  {"files", digests_below(written_in)}};
   // A brought certificate's subject may hold bytes that are not UTF-8.
-  write_fixture(state_file(f.dir), j.dump(1, ' ', false, json::error_handler_t::replace) + "\n");
+  write_fixture(state_file(written_in), j.dump(1, ' ', false, json::error_handler_t::replace) + "\n");
+}
+
+void rebase(Fixtures& f, const fs::path& from, const fs::path& to) {
+  auto move = [&](fs::path& p) {
+    if (p.empty()) return;
+    const auto rel = p.lexically_relative(from);
+    if (rel == ".") p = to;
+    else if (!rel.empty() && *rel.begin() != "..") p = to / rel;
+  };
+  for (fs::path* p : {&f.dir, &f.ca_bundle, &f.crl_bundle, &f.server_cert, &f.server_key,
+                      &f.server_fullchain, &f.server_trust, &f.manifest})
+    move(*p);
+  for (auto& i : f.identities)
+    for (fs::path* p : {&i.cert, &i.key, &i.chain, &i.fullchain, &i.bundle, &i.p12}) move(*p);
 }
 
 }  // namespace mtls::pki

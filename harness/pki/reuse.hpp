@@ -22,10 +22,21 @@ inline constexpr std::time_t kMaxReuseAgeSeconds = 6 * 3600;
 // their settings, brought ones by their files' bytes), the fixtures directory.
 std::string fixture_hash(const scenario::Scenario& s);
 
-// The fixtures recorded by save_state when their hash matches, they are younger than
-// kMaxReuseAgeSeconds, and every file they name still exists; nullopt otherwise.
+// Whether `dir` holds a state file (this format) whose digests match the files below `dir`
+// exactly: none missing, none added, none changed. A set that fails this is torn (files of
+// two generations) or tampered with, and is regenerated whole, CAs included.
+bool matches_state(const std::filesystem::path& dir);
+
+// The fixtures recorded by save_state when the set matches its state, their hash matches,
+// and they are younger than kMaxReuseAgeSeconds; nullopt otherwise.
 std::optional<Fixtures> load_state(const std::filesystem::path& dir, const std::string& hash,
                                    std::time_t now);
-void save_state(const Fixtures& f, const std::string& hash, std::time_t now);
+// Records `f` (paths as they will be read: the final directory) and the digest of every
+// file below `written_in`, into written_in/fixtures.state.json. Call it last.
+void save_state(const Fixtures& f, const std::string& hash, std::time_t now,
+                const std::filesystem::path& written_in);
+
+// Moves every path of `f` below `from` to the same place below `to` (brought files stay).
+void rebase(Fixtures& f, const std::filesystem::path& from, const std::filesystem::path& to);
 
 }  // namespace mtls::pki

@@ -1,6 +1,8 @@
 // The revoked-resumption check against the embedded target and a real nginx: a client whose
 // certificate is revoked after its session began offers that session again.
 #include <catch2/catch.hpp>
+#include <chrono>
+#include <fmt/core.h>
 
 #include "load/revoked_resume.hpp"
 #include "load_support.hpp"
@@ -74,6 +76,59 @@ TEST_CASE("the revoked-resumption check says why it did not run", "[load][revoke
     CHECK(c.outcome == "inconclusive");
     CHECK_THAT(c.detail, Catch::Contains("no resumable session"));
   }
+}
+
+// The real embedded target, seen through a port that is closed either from the start or from
+// the moment the check pushes the revoking CRL (a gateway that dies on its reload).
+class GoneTarget : public target::RunningTarget {
+ public:
+  GoneTarget(std::unique_ptr<target::RunningTarget> real, bool gone_at_start)
+      : real_(std::move(real)), ep_(real_->endpoint()) {
+    if (gone_at_start) go();
+  }
+  target::Endpoint endpoint() const override { return ep_; }
+  std::string describe() const override { return "embedded target that goes away"; }
+  bool replace_crls(const std::string&) override {
+    go();
+    return true;
+  }
+  void stop() override { real_->stop(); }
+
+ private:
+  void go() {
+    real_->stop();  // the port is free once stop() returns: nobody listens on it
+  }
+  std::unique_ptr<target::RunningTarget> real_;
+  target::Endpoint ep_;
+};
+
+TEST_CASE("a TCP connect error is never a refusal on resumption", "[load][revoked]") {
+  struct Case {
+    const char* what;
+    bool gone_at_start;
+    const char* when;
+  };
+  const auto row = GENERATE(values<Case>({
+      {"nothing listens on the port", true, "before revocation"},
+      {"the target stops listening when its CRL changes", false, "after its CRL was replaced"},
+  }));
+  INFO(row.what);
+  GoneTarget target(serve_embedded(), row.gone_at_start);
+  auto p = short_phase(1);
+  p.resumption = Resumption::psk;
+  p.tls_version = TlsVersion::tls1_3;
+  const auto started = std::chrono::steady_clock::now();
+  const auto c = load::check_revoked_resume(p, load_scenario(), load_fixtures(), target);
+  INFO(c.detail);
+  CHECK(c.outcome == "unreachable");
+  CHECK_THAT(c.detail, Catch::StartsWith(fmt::format("no TCP connection to 127.0.0.1:{} {} (connect:",
+                                                     target.endpoint().port, row.when)));
+  CHECK_THAT(c.detail, Catch::Contains("says nothing about the revoked certificate"));
+  CHECK_FALSE(c.resumed);
+  CHECK(c.status == 0);
+  CHECK_FALSE(c.restored);
+  // A dead target is not polled for the whole settle time.
+  CHECK(std::chrono::steady_clock::now() - started < std::chrono::seconds(5));
 }
 
 }  // namespace

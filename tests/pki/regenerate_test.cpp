@@ -1,6 +1,8 @@
 // Stable regeneration: the CA survives while [pki] is unchanged; leaves and CRLs do not.
+#include <algorithm>
 #include <catch2/catch.hpp>
 #include <nlohmann/json.hpp>
+#include <vector>
 
 #include "common/files.hpp"
 #include "pki/ca.hpp"
@@ -192,6 +194,90 @@ TEST_CASE("reuse stops when a file is missing or the set is older than its windo
     CHECK(common::read_file(again.find("valid")->cert) != leaf);
     expect_verdicts(again);
   }
+}
+
+}  // namespace mtls::pki::test
+
+namespace mtls::pki::test {
+
+TEST_CASE("a set whose files do not match its state is regenerated whole, CAs included",
+          "[pki][regen][torn]") {
+  // What an interrupted or concurrent generation used to leave: files of two generations
+  // beside one state file. Reusing it made the revoked case fail (or pass) on the wrong error.
+  struct Row {
+    const char* what;
+    void (*tear)(const Fixtures& set, const Fixtures& other);
+  };
+  const auto row = GENERATE(values<Row>({
+      {"a revoked leaf overwritten by another identity's",
+       [](const Fixtures& f, const Fixtures&) {
+         fs::copy_file(f.find("valid")->cert, f.find("revoked")->cert,
+                       fs::copy_options::overwrite_existing);
+       }},
+      {"the CRLs of another generation",
+       [](const Fixtures& f, const Fixtures& o) {
+         fs::copy_file(o.crl_bundle, f.crl_bundle, fs::copy_options::overwrite_existing);
+       }},
+      {"the intermediate CA of another generation",
+       [](const Fixtures& f, const Fixtures& o) {
+         for (const char* name : {"ca/intermediate.crt.pem", "ca/intermediate.key.pem"})
+           fs::copy_file(o.dir / name, f.dir / name, fs::copy_options::overwrite_existing);
+       }},
+      {"a file left over by an interrupted write",
+       [](const Fixtures& f, const Fixtures&) {
+         common::write_file_atomic(f.dir / "clients/valid/cert.pem.tmp.4242", "half a PEM");
+       }},
+  }));
+  INFO(row.what);
+  TempDir dir("regen-torn");
+  auto s = small_scenario();
+  const auto first = run(s, dir.path());
+  auto o = small_scenario();
+  o.name = "other-generation";
+  const auto other = run(o, dir.path());
+  const std::string root = root_pem(first);
+  const std::string leaf = common::read_file(first.find("valid")->cert);
+  REQUIRE(matches_state(first.dir));
+
+  row.tear(first, other);
+  CHECK_FALSE(matches_state(first.dir));
+  const auto again = run(s, dir.path());
+  CHECK_FALSE(again.ca_reused);
+  CHECK(root_pem(again) != root);
+  CHECK(common::read_file(again.find("valid")->cert) != leaf);
+  CHECK_FALSE(fs::exists(again.dir / "clients/valid/cert.pem.tmp.4242"));
+  CHECK(matches_state(again.dir));
+  expect_verdicts(again);  // the revoked identity is refused for being revoked
+}
+
+TEST_CASE("a new set is built beside the old one and swapped in; leftovers are removed",
+          "[pki][regen][staging]") {
+  TempDir dir("regen-staging");
+  auto s = small_scenario();
+  const auto first = run(s, dir.path());
+  // What a run killed (SIGKILL) mid-generation leaves: its staging directory.
+  const auto leftover = dir.path() / ".regen.staging-999999";
+  fs::create_directories(leftover / "clients/valid");
+  common::write_file_atomic(leftover / "clients/valid/key.pem", "old");
+
+  const auto forced = run(s, dir.path(), true);
+  CHECK(forced.dir == dir.path() / "regen");
+  CHECK_FALSE(fs::exists(leftover));
+  std::vector<std::string> beside;
+  for (const auto& e : fs::directory_iterator(dir.path())) beside.push_back(e.path().filename());
+  std::sort(beside.begin(), beside.end());
+  CHECK(beside == std::vector<std::string>{".regen.lock", "regen"});
+  // Every path handed back points into the final directory, none into the staging one.
+  for (const auto& id : forced.identities) {
+    INFO(id.name);
+    CHECK(id.cert.parent_path() == forced.dir / "clients" / id.name);
+    CHECK(fs::exists(id.key));
+  }
+  CHECK(forced.crl_bundle == forced.dir / "crl/crl-bundle.pem");
+  const auto state = nlohmann::json::parse(common::read_file(forced.dir / "fixtures.state.json"));
+  CHECK_THAT(state.dump(), !Catch::Contains(".regen.staging-"));
+  CHECK(state["files"].contains("clients/revoked/key.pem"));
+  expect_verdicts(forced);
 }
 
 }  // namespace mtls::pki::test

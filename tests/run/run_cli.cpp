@@ -3,6 +3,7 @@
 #include <fstream>
 #include <sstream>
 #include <sys/wait.h>
+#include <thread>
 
 #include "common/process.hpp"
 
@@ -37,6 +38,19 @@ CliResult wait_harness(pid_t pid, const std::filesystem::path& workdir) {
   ss << in.rdbuf();
   r.output = ss.str();
   return r;
+}
+
+bool wait_for_output(const std::filesystem::path& workdir, const std::string& text,
+                     std::chrono::milliseconds limit) {
+  const auto deadline = std::chrono::steady_clock::now() + limit;
+  while (std::chrono::steady_clock::now() < deadline) {
+    std::ifstream in(workdir / "harness-output.txt");
+    std::stringstream ss;
+    ss << in.rdbuf();
+    if (ss.str().find(text) != std::string::npos) return true;
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+  return false;
 }
 
 CliResult run_harness(const std::vector<std::string>& args, const std::filesystem::path& workdir) {

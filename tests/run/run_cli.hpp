@@ -1,6 +1,7 @@
 // Running the real mtls-harness binary from a test, as a user or a CI job would.
 #pragma once
 
+#include <chrono>
 #include <cstdlib>
 #include <filesystem>
 #include <string>
@@ -28,5 +29,9 @@ CliResult run_harness(const std::vector<std::string>& args, const std::filesyste
 pid_t start_harness(const std::vector<std::string>& args, const std::filesystem::path& workdir);
 // Waits for a started harness; reads its output.
 CliResult wait_harness(pid_t pid, const std::filesystem::path& workdir);
+
+// Polls a started harness's output until `text` shows up; false when `limit` passes first.
+bool wait_for_output(const std::filesystem::path& workdir, const std::string& text,
+                     std::chrono::milliseconds limit);
 
 }  // namespace mtls::test

@@ -126,9 +126,20 @@ TEST_CASE("verdicts follow the profile's wire form") {
        cases::Status::pass, ""},
       {"identity not seen", accept_as, "strict", TlsVersion::tls1_3, Fault::none, http(200),
        cases::Status::fail, "expected the backend to see 'CN=client-valid', it saw 'no client identity'"},
+      // A TCP connect error is no answer from the gateway, whatever the expectation.
       {"target down", make_case(ExpectKind::reject, Reason::unknown_ca), "strict",
        TlsVersion::tls1_3, Fault::wrong_ca, tcp_refused(), cases::Status::error,
-       "got TCP refused (curl 7: Failed to connect) — the target could not be reached, so nothing was judged"},
+       "expected reject at TLS alert unknown_ca (unknown_ca), but the target was unreachable: "
+       "TCP refused"},
+      {"target down, unpinned reject", make_case(ExpectKind::reject), "strict",
+       TlsVersion::tls1_3, Fault::revoked, tcp_refused(), cases::Status::error,
+       "but the target was unreachable: TCP refused"},
+      {"target down, nginx reject", make_case(ExpectKind::reject, Reason::certificate_revoked),
+       "nginx", TlsVersion::tls1_2, Fault::revoked, tcp_refused(), cases::Status::error,
+       "but the target was unreachable: TCP refused"},
+      {"target down, accept", make_case(ExpectKind::accept), "strict", TlsVersion::tls1_3,
+       Fault::none, tcp_refused(), cases::Status::error,
+       "expected accept, but the target was unreachable: TCP refused"},
       {"client distrusts server", make_case(ExpectKind::accept), "strict", TlsVersion::tls1_3,
        Fault::none, client_gave_up(), cases::Status::error, "the probe itself failed"},
   };
@@ -285,7 +296,7 @@ TEST_CASE("a verdict passes only when the refusal can be about the fault under t
       // A TCP failure is never a refusal.
       {"unpinned reject, TCP refused", make_case(ExpectKind::reject), "strict", TlsVersion::tls1_3,
        Fault::revoked, VerifyMode::required, tcp_refused(), cases::Status::error,
-       "the target could not be reached"},
+       "the target was unreachable"},
   };
   for (const auto& row : rows) {
     SECTION(row.what) {

@@ -3,7 +3,9 @@
 // reaches the console, report.json, junit.xml or a log.
 #include <catch2/catch.hpp>
 
+#include <fstream>
 #include <sys/stat.h>
+#include <vector>
 
 #include "safety_support.hpp"
 
@@ -137,4 +139,59 @@ TEST_CASE("no private key in the console output, report.json, junit.xml or logs"
     CHECK_THAT(text, !Catch::Contains("PRIVATE KEY"));
     for (const auto& line : bodies) CHECK_THAT(text, !Catch::Contains(line));
   }
+}
+
+TEST_CASE("a regeneration that fails midway (EFBIG) leaves the previous set whole and usable") {
+  auto work = test::scratch("safety-fixture-efbig");
+  const auto dir = generate_fixtures(work);
+  const auto before = test::snapshot(dir);
+  // The CA files fit under the limit; the manifest (several KiB) does not.
+  auto r = test::run_harness_file_limit(
+      {"pki", test::small_scenario().string(), "--fixtures", "fixtures", "--force"}, work, 2048);
+  INFO(r.output);
+  CHECK(r.exit_code == 2);
+  CHECK_THAT(r.output, Catch::Contains("cannot write fixtures/.small.staging-"));
+  CHECK_THAT(r.output, Catch::Contains(": File too large"));
+  CHECK(test::snapshot(dir) == before);
+  for (const auto& e : fs::directory_iterator(work / "fixtures"))
+    CHECK_THAT(e.path().filename().string(), !Catch::Contains("staging"));
+
+  auto run = test::run_harness({"run", test::small_scenario().string(), "--fixtures", "fixtures",
+                                "--reports", "reports", "--no-color"},
+                               work);
+  INFO(run.output);
+  CHECK(run.exit_code == 0);
+  CHECK(test::snapshot(dir) == before);  // reused: the set was whole
+}
+
+TEST_CASE("a scenario named like a gateway template folder never writes keys into it") {
+  // The shipped layout: fixtures/nginx/ holds templates git tracks.
+  auto work = test::scratch("safety-template-folder");
+  const auto templates = work / "fixtures" / "nginx";
+  fs::create_directories(templates / "include");
+  { std::ofstream(templates / "verify-on.conf") << "server { listen {{listen_address}}; }\n"; }
+  { std::ofstream(templates / "README.md") << "nginx templates\n"; }
+  const auto before = test::snapshot(templates);
+  const auto scenario = work / "nginx.toml";
+  { std::ofstream(scenario) << "[scenario]\nname = \"nginx\"\n\n[[identity]]\nname = \"valid\"\n\n"
+                               "[[case]]\nidentity = \"valid\"\n"; }
+  for (const std::vector<std::string>& args :
+       {std::vector<std::string>{"pki", scenario.string(), "--fixtures", "fixtures"},
+        {"pki", scenario.string(), "--fixtures", "fixtures", "--force"},
+        {"run", scenario.string(), "--fixtures", "fixtures", "--reports", "reports", "--no-color"}}) {
+    auto r = test::run_harness(args, work);
+    INFO(args[0] << (args.size() > 4 ? " " + args[4] : "") << ": " << r.output);
+    CHECK(r.exit_code == 2);
+    CHECK_THAT(r.output, Catch::Contains("fixtures directory fixtures/nginx exists and is not a "
+                                         "fixture set the harness generated"));
+    CHECK_THAT(r.output, Catch::Contains("[scenario] name = \"nginx-gate\""));
+    CHECK(test::snapshot(templates) == before);  // no CA, no key, nothing removed
+  }
+  CHECK_FALSE(fs::exists(work / "reports"));
+
+  // A set the harness made under that name, in a root without templates, is fine.
+  auto ok = test::run_harness({"pki", scenario.string(), "--fixtures", "generated"}, work);
+  INFO(ok.output);
+  CHECK(ok.exit_code == 0);
+  CHECK(fs::exists(work / "generated" / "nginx" / "fixtures.state.json"));
 }
