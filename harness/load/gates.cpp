@@ -61,6 +61,12 @@ GateVerdict revoked_resume_gate(const std::string& wanted, const PhaseResult& r)
   return v;
 }
 
+const char* implicit_note(const scenario::Gates& g, const GateRow& row) {
+  return g.implicit_error_rate && row.limit == &scenario::Gates::error_rate_max
+             ? " (implicit: the phase sets no [load.gates] and sends only valid identities)"
+             : "";
+}
+
 }  // namespace
 
 double PhaseResult::handshakes_per_s() const {
@@ -90,11 +96,12 @@ std::vector<GateVerdict> evaluate_gates(const scenario::Gates& gates, const Phas
     const char* op = row.at_most ? "<=" : ">=";
     if (v.measured) {
       v.pass = row.at_most ? *v.measured <= *limit : *v.measured >= *limit;
-      v.text = fmt::format("{} {} {:g}: measured {:.4g} ({})", v.name, op, v.limit, *v.measured,
-                           v.pass ? "pass" : "FAIL");
+      v.text = fmt::format("{} {} {:g}{}: measured {:.4g} ({})", v.name, op, v.limit,
+                           implicit_note(gates, row), *v.measured, v.pass ? "pass" : "FAIL");
     } else {
       v.pass = false;  // a gate that cannot be checked must not pass silently
-      v.text = fmt::format("{} {} {:g}: not measured in this phase (FAIL)", v.name, op, v.limit);
+      v.text = fmt::format("{} {} {:g}{}: not measured in this phase (FAIL)", v.name, op, v.limit,
+                           implicit_note(gates, row));
     }
     out.push_back(std::move(v));
   }
@@ -107,12 +114,17 @@ nlohmann::json gate_limits_json(const scenario::Gates& g) {
   for (const auto& row : kGates)
     if (const auto& limit = g.*(row.limit)) out[row.name] = *limit;
   if (g.revoked_resume) out["revoked_resume"] = *g.revoked_resume;
+  if (g.implicit_error_rate) out["implicit_error_rate"] = true;
   return out;
 }
 
 scenario::Gates gate_limits_from_json(const nlohmann::json& j) {
   scenario::Gates g;
   for (const auto& [key, value] : j.items()) {
+    if (key == "implicit_error_rate") {
+      g.implicit_error_rate = value.get<bool>();
+      continue;
+    }
     if (key == "revoked_resume") {
       const auto answer = value.get<std::string>();
       if (answer != "refused" && answer != "gets_in")

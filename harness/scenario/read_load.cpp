@@ -100,6 +100,25 @@ void read_identities(Reader& r, const toml::table& t, const std::string& path, c
   }
 }
 
+// A phase without gates must not end green over failed connections. When every identity it
+// sends is one a correct gateway accepts, any failed connection is unexpected: the phase gets
+// error_rate_max = 0, marked implicit. A mix with identities the gateway must refuse gets no
+// implicit gate (their refusals are not told apart from errors yet); set [load.gates].
+void imply_error_gate(const Scenario& s, LoadPhase& p) {
+  const Gates& g = p.gates;
+  const bool any_gate = g.handshake_p99_ms || g.error_rate_max || g.handshakes_per_s_min ||
+                        g.resumed_ratio_min || g.client_cpu_us_per_handshake_max ||
+                        g.target_cpu_us_per_handshake_max || g.revoked_resume;
+  if (any_gate) return;
+  for (const auto& w : p.identities) {
+    auto it = std::find_if(s.identities.begin(), s.identities.end(),
+                           [&](const Identity& i) { return i.name == w.identity; });
+    if (it == s.identities.end() || it->fault != Fault::none) return;
+  }
+  p.gates.error_rate_max = 0;
+  p.gates.implicit_error_rate = true;
+}
+
 void read_shape(Reader& r, const toml::table& t, const std::string& path, const Limits& lim,
                 bool raised, LoadPhase& p) {
   const std::string_view hint =
@@ -178,6 +197,7 @@ void read(Reader& r, const toml::table& root, Scenario& s) {
       p.path = *v;
     }
     read_gates(r, t, path, p.gates);
+    imply_error_gate(s, p);
     s.load.push_back(std::move(p));
   }
 }

@@ -207,6 +207,10 @@ struct Gates {
   // "refused" (the gateway re-checks) or "gets_in" (a known weakness, pinned). Judged from the
   // revoked-then-resumed check that runs after a resuming phase.
   std::optional<std::string> revoked_resume;
+  // error_rate_max = 0 was set by the loader, not the user: the phase names no gate and sends
+  // only identities a correct gateway accepts, so any failed connection is a finding. Said so
+  // wherever the gate is shown.
+  bool implicit_error_rate = false;
 };
 
 struct LoadPhase {

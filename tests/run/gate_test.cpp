@@ -41,13 +41,20 @@ const Row kRows[] = {
      "HTTP 200 — the gateway accepted a client that sent no certificate ('caddy' profile)"},
     {"unreachable.toml", 3, "TCP refused"},
     {"broken-two-errors.toml", 2, "broken-two-errors.toml: 2 errors; nothing was run"},
+    // No [load.gates]: a phase of valid identities whose every connection failed fails the run.
+    {"implicit-gate.toml", 1,
+     "GATE FAILED refused-everywhere: error_rate_max <= 0 (implicit: the phase sets no "
+     "[load.gates] and sends only valid identities): measured 1 (FAIL)"},
+    {"implicit-gate.toml", 1,
+     "gate allowed: error_rate_max <= 0 (implicit: the phase sets no [load.gates] and sends "
+     "only valid identities): measured 0 (pass)"},
 };
 
 }  // namespace
 
 TEST_CASE("gate exit codes and mismatch messages") {
   for (const auto& row : kRows) {
-    SECTION(row.scenario) {
+    SECTION(std::string(row.scenario) + ": " + row.output_part) {
       auto dir = test::scratch(std::string("gate-") + row.scenario);
       auto file = (test::source_root() / "tests" / "run" / "scenarios" / row.scenario).string();
       auto r = test::run_harness({"run", file, "--no-color"}, dir);
