@@ -90,11 +90,14 @@ std::map<std::string, std::string> verdicts(const fs::path& report) {
   return out;
 }
 
-test::CliResult gate(const fs::path& dir, const std::string& text) {
+// Runs `text` as <dir>/gated.toml with its fixtures under <dir>/<fixtures> (the gateway's
+// own "gateway-fixtures" when both sides share one PKI) and its reports under <dir>/reports.
+test::CliResult gate(const fs::path& dir, const std::string& text,
+                     const std::string& fixtures = "fixtures") {
   const auto file = dir / "gated.toml";
   common::write_file_atomic(file, text);
   return test::run_harness({"run", file.string(), "--no-color", "--fixtures",
-                            (dir / "fixtures").string(), "--reports", (dir / "reports").string()},
+                            (dir / fixtures).string(), "--reports", (dir / "reports").string()},
                            dir);
 }
 
@@ -153,16 +156,10 @@ TEST_CASE("a TLS version the gateway does not offer is one error, not a refusal 
   // Same identities on both sides, so the gateway's CRL lists the gated side's revoked one.
   auto gw = start_gateway(dir, std::string("[scenario]\nname = \"tls12-only\"\n[target]\n"
                                            "tls_versions = [\"1.2\"]\n") + kFaultTable);
-  const auto fixtures_dir = gw.fixtures.dir;
   // The gated side uses the gateway's own fixtures: same name, same fixtures root.
   const auto text = gated_scenario("tls12-only", "strict", gw.running->endpoint().port,
                                    gw.fixtures.server_trust, "", kFaultTable);
-  const auto file = dir / "gated.toml";
-  common::write_file_atomic(file, text);
-  auto r = test::run_harness({"run", file.string(), "--no-color", "--fixtures",
-                              (dir / "gateway-fixtures").string(), "--reports",
-                              (dir / "reports").string()},
-                             dir);
+  auto r = gate(dir, text, "gateway-fixtures");
   gw.running->stop();
   INFO(r.output);
   CHECK(r.exit_code == 1);
@@ -192,12 +189,7 @@ TEST_CASE("an accepted client the gateway never asked for a certificate fails th
                                    "[[identity]]\nname = \"valid\"\n[[identity]]\nname = \"expired\"\n"
                                    "fault = \"expired\"\n[[case]]\nidentity = \"valid\"\n"
                                    "[[case]]\nidentity = \"expired\"\n");
-  const auto file = dir / "gated.toml";
-  common::write_file_atomic(file, text);
-  auto r = test::run_harness({"run", file.string(), "--no-color", "--fixtures",
-                              (dir / "gateway-fixtures").string(), "--reports",
-                              (dir / "reports").string()},
-                             dir);
+  auto r = gate(dir, text, "gateway-fixtures");
   gw.running->stop();
   INFO(r.output);
   CHECK(r.exit_code == 1);
