@@ -1,5 +1,6 @@
 #include "load/connection.hpp"
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
 #include <sys/socket.h>
@@ -104,7 +105,7 @@ void Conn::start(Clock::time_point intended, bool measured) {
   pending_.clear();
   set_step(Step::connect);
   error_code ec;
-  socket_.open(asio::ip::tcp::v4(), ec);
+  socket_.open(w_.endpoint().protocol(), ec);
   if (ec) return fail(connect_error_key(ec));
   socket_.async_connect(w_.endpoint(), [this](const error_code& e) { on_connect(e); });
 }
@@ -447,14 +448,39 @@ void Conn::finish(Ending how, const std::string& key) {
   const auto now = Clock::now();
   handshake_pending_ = false;
   auto& st = w_.sink(measured_);
+  const auto& planned = w_.plan().identities[identity_];
+  auto& who = st.identities[identity_];
   ++st.counts.connections;
+  // A refusal the gateway owes this identity's fault, in the form its profile gives it, is
+  // the gateway working: counted apart from errors, and no error event.
+  const bool owed_refusal = how == Ending::failed && planned.must_refuse &&
+                            std::find(planned.refusal_keys.begin(), planned.refusal_keys.end(),
+                                      key) != planned.refusal_keys.end();
   switch (how) {
-    case Ending::ok: ++st.counts.connections_ok; break;
+    case Ending::ok:
+      ++st.counts.connections_ok;
+      if (planned.must_refuse) {
+        ++st.counts.wrongly_accepted;
+        ++who.wrongly_accepted;
+      } else {
+        ++who.accepted;
+      }
+      break;
     case Ending::failed:
       ++st.counts.connections_failed;
       st.errors.add(key);
+      if (owed_refusal) {
+        ++st.counts.refused_as_expected;
+        ++who.refused_as_expected;
+      } else {
+        ++st.counts.unexpected_errors;
+        ++who.unexpected_errors;
+      }
       break;
-    case Ending::aborted: ++st.counts.connections_aborted; break;
+    case Ending::aborted:
+      ++st.counts.connections_aborted;
+      ++who.aborted;
+      break;
   }
   if (how != Ending::aborted) {
     st.total.record(ns(now - intended_));
@@ -463,7 +489,9 @@ void Conn::finish(Ending how, const std::string& key) {
     auto& sec = st.series.at(t);
     ++sec.connections;
     sec.latency.record(ns(now - intended_));
-    if (how == Ending::failed) {
+    if (owed_refusal) {
+      ++sec.refused;
+    } else if (how == Ending::failed) {
       ++sec.errors;
       ++sec.errors_by_class[key];
       st.events.failed(t, key);

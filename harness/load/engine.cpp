@@ -142,13 +142,14 @@ PhaseResult run_phase(const scenario::LoadPhase& phase, const scenario::Scenario
                                      std::chrono::duration<double>(phase.warmup_s));
   plan.end = plan.measured_from + std::chrono::duration_cast<Clock::duration>(
                                       std::chrono::duration<double>(phase.duration_s));
+  plan.drain_end = plan.end + plan.drain;
   threads.go();
   const auto wall_measured_from =
       std::chrono::system_clock::now() +
       std::chrono::duration_cast<std::chrono::system_clock::duration>(plan.measured_from - Clock::now());
 
   const TargetCpu target{opts};
-  std::optional<double> target_before;
+  std::optional<double> target_before, target_after;
   bool sampled_start = false;
   std::optional<ProgressPrinter> printer;
   if (!opts.on_progress && opts.progress_to_stderr) printer.emplace(phase.name);
@@ -158,8 +159,10 @@ PhaseResult run_phase(const scenario::LoadPhase& phase, const scenario::Scenario
   auto last_at = Clock::now();
   while (!threads.all_done()) {
     // Wake exactly at the start of the measured window once, to take the CPU baseline there.
+    // ... and at its end, where the window's CPU ends.
     auto wake = Clock::now() + kPoll;
     if (!sampled_start) wake = std::min(wake, plan.measured_from);
+    else if (!target_after) wake = std::min(wake, plan.end);
     std::this_thread::sleep_until(wake);
     const auto now = Clock::now();
     if (!sampled_start && now >= plan.measured_from) {
@@ -167,6 +170,7 @@ PhaseResult run_phase(const scenario::LoadPhase& phase, const scenario::Scenario
       target_before = target.read();
       continue;
     }
+    if (sampled_start && !target_after && now >= plan.end) target_after = target.read();
     if (opts.stop && opts.stop->load() && !stopped) {
       stopped = true;
       stop_workers.store(true);
@@ -186,8 +190,9 @@ PhaseResult run_phase(const scenario::LoadPhase& phase, const scenario::Scenario
     if (printer) printer->update(p);
   }
   threads.join();
+  const auto ended = Clock::now();
   if (!sampled_start) target_before = target.read();
-  const auto target_after = target.read();
+  if (!target_after) target_after = target.read();
   if (printer) printer->finish();
 
   r.name = phase.name;
@@ -198,14 +203,28 @@ PhaseResult run_phase(const scenario::LoadPhase& phase, const scenario::Scenario
       std::chrono::duration<double>(wall_measured_from.time_since_epoch()).count();
   r.partial = stopped;
   r.stop_reason = stopped ? "stopped" : "duration";
-  Clock::time_point last_end = plan.measured_from;
+  for (const auto& id : plan.identities) {
+    IdentityOutcome o;
+    o.name = id.name;
+    o.must_refuse = id.must_refuse;
+    o.expect = id.expect;
+    r.identities.push_back(std::move(o));
+  }
+  Clock::time_point last_window_end = plan.measured_from, last_end = plan.measured_from;
   for (auto& w : threads.workers()) {
     w->stats().merge_into(r);
+    w->drain_stats().merge_into(r.drain);
+    last_window_end = std::max(last_window_end, w->last_window_end());
     last_end = std::max(last_end, w->last_end());
     if (!stopped && w->stop_reason() == "max_connections_total") r.stop_reason = w->stop_reason();
   }
-  const auto window_end = r.stop_reason == "duration" ? plan.end : std::min(plan.end, last_end);
-  r.measured_s = std::max(1e-3, std::chrono::duration<double>(window_end - plan.measured_from).count());
+  const auto window_end =
+      r.stop_reason == "duration" ? plan.end : std::min(plan.end, last_window_end);
+  const auto seconds = [](Clock::duration d) { return std::chrono::duration<double>(d).count(); };
+  r.measured_s = std::max(1e-3, seconds(window_end - plan.measured_from));
+  r.drain.limit_s = seconds(plan.drain);
+  r.drain.seconds = last_end > plan.end ? seconds(last_end - plan.end) : 0;
+  r.phase_s = seconds(ended - plan.t0);
   r.cpu.target_source = target.source();
   finish_cpu(r, target_before, target_after, opts.target_in_process && opts.target_pid <= 0);
   r.gates = evaluate_gates(phase.gates, r);

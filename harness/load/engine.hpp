@@ -4,9 +4,12 @@
 //   [0, ramp_up_s)                 concurrency (closed loop) or rate (open loop) grows linearly
 //   [0, warmup_s)                  connections started here run but are not counted
 //   [warmup_s, warmup_s+duration_s) the measured window; no connection starts after it
-// then connections still in flight get up to the connect/handshake timeout to finish and are
-// cut off (counted as aborted, not as errors) after that. max_connections_total ends the
-// phase earlier once that many measured connections were started.
+//   then the drain: connections still in flight get up to drain_s (default 2 s, at most the
+//                  per-step timeout) to end, and are cut off (aborted, not errors) after it.
+// Every figure, rate and gate counts only what happened inside the window: a connection that
+// ends in the drain is counted in PhaseResult::drain, apart. max_connections_total ends the
+// phase earlier once that many measured connections were started; the window then closes
+// when the last of them ends.
 //
 // Latency: `total` is measured from the *intended* start (open loop: the arrival's scheduled
 // time, so a stalled target shows as latency instead of as fewer samples); total_uncorrected
@@ -31,6 +34,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "measure/counters.hpp"
 #include "measure/errors.hpp"
 #include "measure/events.hpp"
 #include "measure/histogram.hpp"
@@ -80,45 +84,44 @@ struct PhaseOptions {
   int max_in_flight_per_thread = 8192;  // open loop: arrivals beyond this wait (and it shows)
 };
 
+// Field by field from measure/counters.hpp: threads and shards add up exactly.
 struct Counts {
-  std::uint64_t connections = 0;          // ended in the measured window: ok + failed + aborted
-  std::uint64_t connections_ok = 0;       // every request answered 2xx
-  std::uint64_t connections_failed = 0;   // one error each, by class in PhaseResult::errors
-  std::uint64_t connections_aborted = 0;  // cut off by the phase end or a stop: not errors
-  std::uint64_t warmup_connections = 0;   // started during warm-up: in no other figure
-  std::uint64_t arrivals_missed = 0;      // open loop: due but never started by the end
-  std::uint64_t handshakes_full = 0;
-  std::uint64_t handshakes_resumed = 0;
-  std::uint64_t handshakes_failed = 0;    // alert, verify failure, EOF or timeout
-  std::uint64_t requests = 0;             // sent
-  std::uint64_t responses = 0;            // received, any status
-  std::uint64_t responses_2xx = 0;
-  // Batches of bytes the client sent, each one send() (one segment when small): a TLS 1.3
-  // connection with one request takes 2, ClientHello and then the last flight with the request.
-  std::uint64_t client_sends = 0;
-
-  Counts& operator+=(const Counts& o);  // field by field: threads and shards add up exactly
+#define MTLS_COUNT_MEMBER(name, what) std::uint64_t name = 0;
+  MTLS_LOAD_COUNTS(MTLS_COUNT_MEMBER)
+  Counts& operator+=(const Counts& o);
   std::uint64_t handshakes_ok() const { return handshakes_full + handshakes_resumed; }
   std::uint64_t handshake_attempts() const { return handshakes_ok() + handshakes_failed; }
 };
 
 struct ResumptionStats {
-  std::uint64_t tickets_received = 0;   // NewSessionTicket messages
-  std::uint64_t sessions_saved = 0;     // sessions kept for later resumption
-  std::uint64_t offered = 0;            // connections that offered a saved session
-  std::uint64_t accepted = 0;           // ... and resumed it (SSL_session_reused)
-  std::uint64_t no_session = 0;         // should have offered one, but none was saved yet
-  std::uint64_t server_reported = 0;    // resumed and the server said so (X-Session-Reused: r)
-  std::uint64_t disagreements = 0;      // client and server disagree on "resumed"
-  // Did a resumed connection still carry the client identity (X-Client-DN equal to the one
-  // seen on this identity's full handshakes)?
-  std::uint64_t identity_kept = 0;
-  std::uint64_t identity_lost = 0;      // no DN on a resumed connection
-  std::uint64_t identity_changed = 0;   // another DN
+  MTLS_RESUMPTION_COUNTS(MTLS_COUNT_MEMBER)
+#undef MTLS_COUNT_MEMBER
   ResumptionStats& operator+=(const ResumptionStats& o);
   double accepted_ratio() const {
     return offered ? static_cast<double>(accepted) / static_cast<double>(offered) : 0;
   }
+};
+
+// What one identity of the phase's mix met, and what it should have met.
+struct IdentityOutcome {
+  std::string name;  // an identity's name, or "none"
+  bool must_refuse = false;  // its fault (or no certificate under verify = "required")
+  // What the counts are judged against: "accepted", "refused with tls_alert:certificate_expired",
+  // or why neither is expected ("this gateway cannot refuse weak_key (profile caddy)").
+  std::string expect;
+#define MTLS_COUNT_MEMBER(name, what) std::uint64_t name = 0;
+  MTLS_IDENTITY_COUNTS(MTLS_COUNT_MEMBER)
+#undef MTLS_COUNT_MEMBER
+  IdentityOutcome& operator+=(const IdentityOutcome& o);  // the counts; name and expect kept
+};
+
+// What happened after the measured window, while connections still in flight ended: counted
+// here and in no figure, rate or gate of the window.
+struct Drain {
+  double limit_s = 0;  // the longest the drain may last (the phase's drain_s)
+  double seconds = 0;  // how long it lasted: window end to the last connection's end
+  Counts counts;
+  measure::ErrorCounts errors;
 };
 
 struct CpuStats {
@@ -165,9 +168,12 @@ struct PhaseResult {
   double measured_from_unix_s = 0;
   std::optional<ShardShare> shard;
 
-  Counts counts;
+  Counts counts;  // inside the measured window
   ResumptionStats resumption;
   measure::ErrorCounts errors;
+  std::vector<IdentityOutcome> identities;  // in the phase's order, inside the window
+  Drain drain;    // after it
+  double phase_s = 0;  // the phase's whole length: warm-up, window and drain
   measure::Histogram connect;            // TCP connect
   measure::Histogram handshake_full;     // TLS handshake, after connect
   measure::Histogram handshake_resumed;
@@ -184,7 +190,9 @@ struct PhaseResult {
   std::optional<RevokedResumeCheck> revoked_resume;
 
   double handshakes_per_s() const;
-  double error_rate() const;  // failed / (ok + failed)
+  // unexpected errors / (ok + failed): refusals the gateway owes a faulty identity are not
+  // errors.
+  double error_rate() const;
   bool gates_pass() const;
 };
 

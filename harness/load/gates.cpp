@@ -1,3 +1,4 @@
+#include <algorithm>
 #include <fmt/format.h>
 #include <stdexcept>
 
@@ -63,8 +64,36 @@ GateVerdict revoked_resume_gate(const std::string& wanted, const PhaseResult& r)
 
 const char* implicit_note(const scenario::Gates& g, const GateRow& row) {
   return g.implicit_error_rate && row.limit == &scenario::Gates::error_rate_max
-             ? " (implicit: the phase sets no [load.gates] and sends only valid identities)"
+             ? " (implicit: the phase sets no [load.gates]; refusals owed to faulty identities "
+               "are not errors)"
              : "";
+}
+
+// Not a limit anyone sets: a phase whose mix holds an identity the gateway must refuse fails
+// when that identity got in, whatever its gates say.
+std::optional<GateVerdict> must_refuse_verdict(const PhaseResult& r) {
+  std::string let_in;
+  std::uint64_t wrongly = 0, owed = 0;
+  for (const auto& id : r.identities) {
+    if (!id.must_refuse) continue;
+    owed += id.refused_as_expected + id.wrongly_accepted + id.unexpected_errors;
+    if (id.wrongly_accepted == 0) continue;
+    wrongly += id.wrongly_accepted;
+    let_in += fmt::format("{}{} got in {} times (it must be {})", let_in.empty() ? "" : "; ",
+                          id.name, id.wrongly_accepted, id.expect);
+  }
+  if (std::none_of(r.identities.begin(), r.identities.end(),
+                   [](const IdentityOutcome& o) { return o.must_refuse; }))
+    return std::nullopt;
+  GateVerdict v;
+  v.name = "must_refuse";
+  v.limit = 0;
+  v.measured = static_cast<double>(wrongly);
+  v.pass = wrongly == 0;
+  v.text = v.pass ? fmt::format("must_refuse: no identity the gateway must refuse got in ({} of "
+                                "their connections ended in the window) (pass)", owed)
+                  : fmt::format("must_refuse: {} — a security failure (FAIL)", let_in);
+  return v;
 }
 
 }  // namespace
@@ -75,7 +104,7 @@ double PhaseResult::handshakes_per_s() const {
 
 double PhaseResult::error_rate() const {
   const auto ended = counts.connections_ok + counts.connections_failed;
-  return ended ? static_cast<double>(counts.connections_failed) / static_cast<double>(ended) : 0;
+  return ended ? static_cast<double>(counts.unexpected_errors) / static_cast<double>(ended) : 0;
 }
 
 bool PhaseResult::gates_pass() const {
@@ -106,6 +135,7 @@ std::vector<GateVerdict> evaluate_gates(const scenario::Gates& gates, const Phas
     out.push_back(std::move(v));
   }
   if (gates.revoked_resume) out.push_back(revoked_resume_gate(*gates.revoked_resume, r));
+  if (auto v = must_refuse_verdict(r)) out.push_back(std::move(*v));
   return out;
 }
 

@@ -52,6 +52,17 @@ PhaseResult merge_shards(const std::vector<PhaseResult>& shards) {
     m.counts += s.counts;
     m.resumption += s.resumption;
     m.errors.merge(s.errors);
+    for (const auto& id : s.identities) {
+      auto it = std::find_if(m.identities.begin(), m.identities.end(),
+                             [&](const IdentityOutcome& o) { return o.name == id.name; });
+      if (it == m.identities.end()) m.identities.push_back(id);
+      else *it += id;
+    }
+    m.drain.counts += s.drain.counts;
+    m.drain.errors.merge(s.drain.errors);
+    m.drain.limit_s = std::max(m.drain.limit_s, s.drain.limit_s);
+    m.drain.seconds = std::max(m.drain.seconds, s.drain.seconds);
+    m.phase_s = std::max(m.phase_s, s.phase_s);
     m.connect.merge(s.connect);
     m.handshake_full.merge(s.handshake_full);
     m.handshake_resumed.merge(s.handshake_resumed);

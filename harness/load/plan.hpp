@@ -8,6 +8,8 @@
 #include <string>
 #include <vector>
 
+#include <boost/asio/ip/address.hpp>
+
 #include "load/engine.hpp"
 #include "tlsclient/credentials.hpp"
 
@@ -20,6 +22,12 @@ struct PlannedIdentity {
   std::optional<tlsclient::ClientCredentials> credentials;
   std::string subject;      // RFC 2253 from the fixtures, empty for "none"
   double cumulative = 1.0;  // upper bound of this identity's share in [0, 1]
+  // What the gateway owes this identity (IdentityOutcome): must it be refused, and the error
+  // keys ("tls_alert:certificate_expired", "http_status:400") of the refusal its fault gets
+  // from the target's profile. Must be refused with no keys: the profile has no wire form.
+  bool must_refuse = false;
+  std::vector<std::string> refusal_keys;
+  std::string expect;
 };
 
 struct ThreadPlan {
@@ -34,7 +42,8 @@ struct Plan {
   int threads = 1;
   std::vector<PlannedIdentity> identities;
   std::vector<ThreadPlan> per_thread;
-  std::string host;
+  std::string host;  // as the target names it: an IP address or a host name
+  boost::asio::ip::address address;  // what the workers connect to (resolve_target)
   int port = 0;
   std::string server_name;
   bool send_sni = true;  // false when server_name is an IP literal
@@ -43,8 +52,13 @@ struct Plan {
   std::string request_close;       // the last GET of a connection: Connection: close
   PhaseOptions opts;
 
-  // Set when the workers start.
-  Clock::time_point t0, measured_from, end;
+  // The longest connections still in flight at the window's end may take to end: the
+  // phase's drain_s, never more than the per-step timeout.
+  Clock::duration drain{};
+
+  // Set when the workers start: warm-up from t0, the window from measured_from to end, the
+  // drain from end to drain_end at the latest.
+  Clock::time_point t0, measured_from, end, drain_end;
 
   // Open loop: when the g-th arrival (over all threads) is due, ramp-up included.
   Clock::time_point arrival_time(std::uint64_t g) const;

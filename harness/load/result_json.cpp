@@ -18,6 +18,7 @@ json phase_json(const scenario::LoadPhase& p) {
           {"ramp_up_s", p.ramp_up_s},
           {"duration_s", p.duration_s},
           {"warmup_s", p.warmup_s},
+          {"drain_s", p.drain_s},
           {"max_connections_total", p.max_connections_total},
           {"requests_per_connection", p.requests_per_connection},
           {"identities", ids},
@@ -40,34 +41,50 @@ json shard_json(const std::optional<ShardShare>& s) {
           {"max_connections_total", s->max_connections_total}};
 }
 
+#define MTLS_COUNT_TO_JSON(name, what) out[#name] = c.name;
+
 json counts_json(const Counts& c) {
-  return {{"connections", c.connections},
-          {"connections_ok", c.connections_ok},
-          {"connections_failed", c.connections_failed},
-          {"connections_aborted", c.connections_aborted},
-          {"warmup_connections", c.warmup_connections},
-          {"arrivals_missed", c.arrivals_missed},
-          {"handshakes_full", c.handshakes_full},
-          {"handshakes_resumed", c.handshakes_resumed},
-          {"handshakes_failed", c.handshakes_failed},
-          {"requests", c.requests},
-          {"responses", c.responses},
-          {"responses_2xx", c.responses_2xx},
-          {"client_sends", c.client_sends}};
+  json out = json::object();
+  MTLS_LOAD_COUNTS(MTLS_COUNT_TO_JSON)
+  return out;
 }
 
-json resumption_json(const ResumptionStats& r) {
-  return {{"tickets_received", r.tickets_received},
-          {"sessions_saved", r.sessions_saved},
-          {"offered", r.offered},
-          {"accepted", r.accepted},
-          {"accepted_ratio", r.accepted_ratio()},
-          {"no_session", r.no_session},
-          {"server_reported", r.server_reported},
-          {"disagreements", r.disagreements},
-          {"identity_kept", r.identity_kept},
-          {"identity_lost", r.identity_lost},
-          {"identity_changed", r.identity_changed}};
+json resumption_json(const ResumptionStats& c) {
+  json out = json::object();
+  MTLS_RESUMPTION_COUNTS(MTLS_COUNT_TO_JSON)
+  out["accepted_ratio"] = c.accepted_ratio();
+  return out;
+}
+
+json identity_json(const IdentityOutcome& c) {
+  json out = {{"name", c.name}, {"must_refuse", c.must_refuse}, {"expect", c.expect}};
+  MTLS_IDENTITY_COUNTS(MTLS_COUNT_TO_JSON)
+  return out;
+}
+
+json identities_json(const std::vector<IdentityOutcome>& ids) {
+  json out = json::array();
+  for (const auto& c : ids) out.push_back(identity_json(c));
+  return out;
+}
+
+#undef MTLS_COUNT_TO_JSON
+
+// Derived from the events (read back from them, not from here): for readers of the report.
+json episodes_json(const measure::EventLog& events) {
+  json out = json::array();
+  for (const auto& e : events.episodes())
+    out.push_back({{"from_s", e.from_s}, {"to_s", e.to_s}, {"errors", e.errors},
+                   {"classes", e.classes}, {"recovered", e.recovered},
+                   {"text", measure::describe(e)}});
+  return out;
+}
+
+json drain_json(const Drain& d) {
+  return {{"limit_s", d.limit_s},
+          {"seconds", d.seconds},
+          {"counts", counts_json(d.counts)},
+          {"errors", d.errors.to_json()}};
 }
 
 }  // namespace
@@ -88,7 +105,10 @@ nlohmann::json to_json(const PhaseResult& r) {
       {"stop_reason", r.stop_reason},
       {"measured_from_unix_s", r.measured_from_unix_s},
       {"shard", shard_json(r.shard)},
+      {"phase_s", r.phase_s},
       {"counts", counts_json(r.counts)},
+      {"identities", identities_json(r.identities)},
+      {"drain", drain_json(r.drain)},
       {"handshakes_per_s", r.handshakes_per_s()},
       {"error_rate", r.error_rate()},
       {"errors", r.errors.to_json()},
@@ -102,6 +122,7 @@ nlohmann::json to_json(const PhaseResult& r) {
         {"total_uncorrected", measure::to_json(r.total_uncorrected)}}},
       {"series", r.series.to_json()},
       {"events", r.events.to_json()},
+      {"episodes", episodes_json(r.events)},
       {"cpu",
        {{"client_us", r.cpu.client_us},
         {"target_us", opt(r.cpu.target_us)},

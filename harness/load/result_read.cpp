@@ -1,6 +1,7 @@
 // A PhaseResult read back from report JSON (result_json.cpp is the writer): what `merge`
 // needs to add up shards exactly and judge the gates again.
 #include <stdexcept>
+#include <string_view>
 
 #include <nlohmann/json.hpp>
 
@@ -33,6 +34,7 @@ scenario::LoadPhase read_phase(const json& j, const std::string& name) {
   p.ramp_up_s = j.at("ramp_up_s").get<double>();
   p.duration_s = j.at("duration_s").get<double>();
   p.warmup_s = j.at("warmup_s").get<double>();
+  p.drain_s = j.value("drain_s", p.drain_s);
   p.max_connections_total = j.at("max_connections_total").get<std::int64_t>();
   p.requests_per_connection = j.at("requests_per_connection").get<int>();
   for (const auto& w : j.at("identities"))
@@ -46,37 +48,61 @@ scenario::LoadPhase read_phase(const json& j, const std::string& name) {
   return p;
 }
 
+// Every counter is required: a report without one was not written by this harness (or was
+// cut), and a missing counter read as 0 would merge into wrong sums. client_sends is the one
+// exception, absent from reports of versions before it existed.
+#define MTLS_COUNT_FROM_JSON(name, what) c.name = read_count(j, #name);
+
+// Counters added after the first reports were written: absent from older reports.
+bool added_later(std::string_view name) {
+  return name == "client_sends" || name == "refused_as_expected" ||
+         name == "wrongly_accepted" || name == "unexpected_errors";
+}
+
+std::uint64_t read_count(const json& j, const char* name) {
+  if (!j.contains(name) && added_later(name)) return 0;
+  return j.at(name).get<std::uint64_t>();
+}
+
 Counts read_counts(const json& j) {
   Counts c;
-  c.connections = j.at("connections").get<std::uint64_t>();
-  c.connections_ok = j.at("connections_ok").get<std::uint64_t>();
-  c.connections_failed = j.at("connections_failed").get<std::uint64_t>();
-  c.connections_aborted = j.at("connections_aborted").get<std::uint64_t>();
-  c.warmup_connections = j.at("warmup_connections").get<std::uint64_t>();
-  c.arrivals_missed = j.at("arrivals_missed").get<std::uint64_t>();
-  c.handshakes_full = j.at("handshakes_full").get<std::uint64_t>();
-  c.handshakes_resumed = j.at("handshakes_resumed").get<std::uint64_t>();
-  c.handshakes_failed = j.at("handshakes_failed").get<std::uint64_t>();
-  c.requests = j.at("requests").get<std::uint64_t>();
-  c.responses = j.at("responses").get<std::uint64_t>();
-  c.responses_2xx = j.at("responses_2xx").get<std::uint64_t>();
-  c.client_sends = j.value("client_sends", std::uint64_t{0});
+  MTLS_LOAD_COUNTS(MTLS_COUNT_FROM_JSON)
+  // Before refusals owed to faulty identities were told apart, every failure was an error.
+  if (!j.contains("unexpected_errors")) c.unexpected_errors = c.connections_failed;
   return c;
 }
 
+std::vector<IdentityOutcome> read_identities(const json& all) {
+  std::vector<IdentityOutcome> out;
+  for (const auto& j : all) {
+    IdentityOutcome c;
+    c.name = j.at("name").get<std::string>();
+    c.must_refuse = j.at("must_refuse").get<bool>();
+    c.expect = j.at("expect").get<std::string>();
+    MTLS_IDENTITY_COUNTS(MTLS_COUNT_FROM_JSON)
+    out.push_back(std::move(c));
+  }
+  return out;
+}
+
 ResumptionStats read_resumption(const json& j) {
-  ResumptionStats r;
-  r.tickets_received = j.at("tickets_received").get<std::uint64_t>();
-  r.sessions_saved = j.at("sessions_saved").get<std::uint64_t>();
-  r.offered = j.at("offered").get<std::uint64_t>();
-  r.accepted = j.at("accepted").get<std::uint64_t>();
-  r.no_session = j.at("no_session").get<std::uint64_t>();
-  r.server_reported = j.at("server_reported").get<std::uint64_t>();
-  r.disagreements = j.at("disagreements").get<std::uint64_t>();
-  r.identity_kept = j.at("identity_kept").get<std::uint64_t>();
-  r.identity_lost = j.at("identity_lost").get<std::uint64_t>();
-  r.identity_changed = j.at("identity_changed").get<std::uint64_t>();
-  return r;
+  ResumptionStats c;
+  MTLS_RESUMPTION_COUNTS(MTLS_COUNT_FROM_JSON)
+  return c;
+}
+
+#undef MTLS_COUNT_FROM_JSON
+
+// Reports written before the drain was counted apart have none: an empty drain.
+Drain read_drain(const json& j) {
+  Drain d;
+  if (!j.contains("drain")) return d;
+  const auto& dj = j.at("drain");
+  d.limit_s = dj.at("limit_s").get<double>();
+  d.seconds = dj.at("seconds").get<double>();
+  d.counts = read_counts(dj.at("counts"));
+  for (const auto& [k, n] : dj.at("errors").items()) d.errors.add(k, n.get<std::uint64_t>());
+  return d;
 }
 
 std::optional<ShardShare> read_shard(const json& j) {
@@ -108,6 +134,9 @@ PhaseResult phase_result_from_json(const json& j) {
     r.measured_from_unix_s = j.value("measured_from_unix_s", 0.0);
     r.shard = read_shard(j);
     r.counts = read_counts(j.at("counts"));
+    r.drain = read_drain(j);
+    if (j.contains("identities")) r.identities = read_identities(j.at("identities"));
+    r.phase_s = j.value("phase_s", 0.0);
     for (const auto& [k, n] : j.at("errors").items()) r.errors.add(k, n.get<std::uint64_t>());
     r.resumption = read_resumption(j.at("resumption"));
     const auto& lat = j.at("latency");

@@ -1,3 +1,4 @@
+#include <algorithm>
 #include <fmt/format.h>
 #include <fmt/ostream.h>
 
@@ -40,9 +41,17 @@ void print_summary(std::ostream& out, const PhaseResult& r) {
   fmt::print(out, "  connections {} (ok {}, failed {}, aborted {}; warm-up {}, missed arrivals {})\n",
              c.connections, c.connections_ok, c.connections_failed, c.connections_aborted,
              c.warmup_connections, c.arrivals_missed);
-  fmt::print(out, "  handshakes  full {}, resumed {}, failed {}: {:.1f}/s; requests {}, 2xx {}\n",
+  fmt::print(out, "  handshakes  full {}, resumed {}, failed {}: {:.1f}/s; requests {}, 2xx {}; client sends {}\n",
              c.handshakes_full, c.handshakes_resumed, c.handshakes_failed, r.handshakes_per_s(),
-             c.requests, c.responses_2xx);
+             c.requests, c.responses_2xx, c.client_sends);
+  if (r.phase_s > 0)
+    fmt::print(out, "  timing      {:.2f} s in all: warm-up {:g} s, window {:.2f} s, drain {:.2f} s (at most {:g} s)\n",
+               r.phase_s, r.phase.warmup_s, r.measured_s, r.drain.seconds, r.drain.limit_s);
+  if (const auto& d = r.drain.counts; d.connections > 0 || d.handshake_attempts() > 0)
+    fmt::print(out, "  drain       after the window, in no figure above: {} connections ended (ok {}, "
+               "failed {}, cut off {}), {} handshakes\n",
+               d.connections, d.connections_ok, d.connections_failed, d.connections_aborted,
+               d.handshakes_ok());
   fmt::print(out, "  cpu         client {}, target {} [{}]\n", per_hs(r.cpu.client_us_per_handshake),
              per_hs(r.cpu.target_us_per_handshake), r.cpu.target_source);
   const auto& z = r.resumption;
@@ -60,22 +69,32 @@ void print_summary(std::ostream& out, const PhaseResult& r) {
                                         : v->outcome == "unreachable" ? "resumption after revocation not checked, target unreachable"
                                                                   : "resumption after revocation inconclusive",
                v->detail);
+  // Per identity, when the mix holds more than one or one the gateway must refuse: what it
+  // met against what it should have met.
+  const bool judged = std::any_of(r.identities.begin(), r.identities.end(),
+                                  [](const IdentityOutcome& o) { return o.must_refuse; });
+  if (r.identities.size() > 1 || judged)
+    for (const auto& id : r.identities)
+      fmt::print(out, "  identity    {}: {} accepted, {} refused as expected, {} got in wrongly, "
+                 "{} unexpected errors; expected: {}\n",
+                 id.name, id.accepted, id.refused_as_expected, id.wrongly_accepted,
+                 id.unexpected_errors, id.expect);
   if (r.errors.total() > 0) {
-    fmt::print(out, "  errors      {} ({:.2f}%):", r.errors.total(), 100 * r.error_rate());
+    fmt::print(out, "  failures    {}: {} unexpected errors ({:.2f}%), {} refused as expected; by class:",
+               c.connections_failed, c.unexpected_errors, 100 * r.error_rate(), c.refused_as_expected);
     for (const auto& [k, n] : r.errors.all()) fmt::print(out, " {} {};", k, n);
     fmt::print(out, "\n");
   }
-  if (!r.events.events().empty()) {
-    fmt::print(out, "  events     ");
-    for (const auto& e : r.events.events()) {
-      if (e.what == "recovered")
-        fmt::print(out, " t={:.2f} s recovered after {} errors;", e.t_s, e.errors);
-      else
-        fmt::print(out, " t={:.2f} s {} ({});", e.t_s,
-                   e.what == "errors_begin" ? "errors begin" : "new error", e.error);
-    }
-    fmt::print(out, "\n");
-  }
+  // Episodes, not events: a flapping target makes thousands of events; a few lines here, all
+  // of them in report.json.
+  constexpr std::size_t kEpisodesShown = 4;
+  const auto episodes = r.events.episodes();
+  for (std::size_t i = 0; i < episodes.size() && i < kEpisodesShown; ++i)
+    fmt::print(out, "  {}  {}\n", i == 0 ? "episodes  " : "          ", measure::describe(episodes[i]));
+  if (episodes.size() > kEpisodesShown || r.events.dropped() > 0)
+    fmt::print(out, "              ... {} more episodes{} (every event in report.json)\n",
+               episodes.size() > kEpisodesShown ? episodes.size() - kEpisodesShown : 0,
+               r.events.dropped() > 0 ? fmt::format(", {} events past the log's limit", r.events.dropped()) : "");
   fmt::print(out, "  {:<20} {:>9} {:>9} {:>9} {:>9} {:>9} {:>9} {:>9}\n", "latency (ms)", "count",
              "min", "p50", "p90", "p99", "p99.9", "max");
   latency_row(out, "tcp connect", r.connect);

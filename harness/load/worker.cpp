@@ -24,12 +24,13 @@ Worker::Worker(const Plan& plan, const ThreadPlan& tp, LiveCounters& live,
       tp_(tp),
       live_(live),
       stop_(stop),
-      endpoint_(asio::ip::make_address(plan.host), static_cast<unsigned short>(plan.port)),
+      endpoint_(plan.address, static_cast<unsigned short>(plan.port)),
       scratch_(16 * 1024),
       rng_(0x9E3779B97F4A7C15ULL * static_cast<std::uint64_t>(tp.index + 1)) {
   const bool single_use = plan.phase.resumption == scenario::Resumption::psk;
   for (std::size_t i = 0; i < plan.identities.size(); ++i) sessions_.emplace_back(single_use);
   known_dn_.resize(plan.identities.size());
+  for (auto* st : {&stats_, &warmup_sink_, &drain_sink_}) st->identities.resize(plan.identities.size());
 }
 
 Worker::~Worker() = default;
@@ -95,6 +96,7 @@ void Worker::conn_ended(Conn& c, bool held) {
   --in_flight_;
   const auto now = Clock::now();
   last_end_ = now;
+  if (!draining_) last_window_end_ = now;
   live_.connections.fetch_add(1, std::memory_order_relaxed);
   if (held) {
     ++held_;
@@ -177,6 +179,8 @@ void Worker::begin_stop(const std::string& reason, Clock::duration grace) {
   count_missed_arrivals(std::min(stopping_at_, plan_.end));
   ramp_timer_.cancel();
   arrival_timer_.cancel();
+  // Stopped before the window's end: the window closes with the last connection (engine).
+  if (reason != "duration") window_timer_.cancel();
 }
 
 void Worker::publish_second(Clock::time_point now) {
@@ -198,7 +202,7 @@ void Worker::tick() {
     live_.warmup.store(false, std::memory_order_relaxed);
   }
   if (stop_.load(std::memory_order_relaxed)) begin_stop("stopped", kStopGrace);
-  if (now >= plan_.end) begin_stop("duration", plan_.opts.timeout);
+  if (now >= plan_.end) enter_drain();
   const bool hard = stopping_ && now >= hard_stop_;
   for (auto& c : conns_) {
     if (c->active() && (hard ? now >= hard_stop_ : now > c->deadline()))
@@ -210,9 +214,19 @@ void Worker::tick() {
     }
   }
   publish_second(now);
-  live_.errors.store(stats_.counts.connections_failed, std::memory_order_relaxed);
+  live_.errors.store(stats_.counts.unexpected_errors, std::memory_order_relaxed);
   if (stopping_ && in_flight_ == 0 && held_ == 0) return;  // io_context runs dry: done
   arm(tick_timer_, now + kTick, &Worker::tick);
+}
+
+void Worker::enter_drain() {
+  if (draining_) return;
+  // Client CPU of the window ends here, as its counts do.
+  if (cpu_started_) stats_.cpu_us = measure::thread_cpu_us() - cpu_start_us_;
+  stats_.events.close(plan_.phase.duration_s);
+  draining_ = true;
+  begin_stop("duration", plan_.drain);
+  hard_stop_ = std::min(hard_stop_, plan_.drain_end);
 }
 
 void Worker::run() {
@@ -223,6 +237,7 @@ void Worker::run() {
     arm(ramp_timer_, plan_.t0, &Worker::start_slots);
   }
   arm(tick_timer_, plan_.t0, &Worker::tick);
+  arm(window_timer_, plan_.end, &Worker::enter_drain);
   CertCache certs;
   FetchCache methods;
   {
@@ -241,7 +256,10 @@ void Worker::run() {
     io_.run();
   }
   if (!cpu_started_) cpu_start_us_ = measure::thread_cpu_us();
-  stats_.cpu_us = measure::thread_cpu_us() - cpu_start_us_;
+  if (!draining_) {
+    stats_.cpu_us = measure::thread_cpu_us() - cpu_start_us_;
+    stats_.events.close(std::max(0.0, std::chrono::duration<double>(last_end_ - plan_.measured_from).count()));
+  }
   live_.done.store(true, std::memory_order_release);
 }
 

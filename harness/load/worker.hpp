@@ -34,8 +34,10 @@ class Worker {
   void prepare();
   // Runs the phase; returns when every connection has ended.
   void run();
-  WorkerStats& stats() { return stats_; }
+  WorkerStats& stats() { return stats_; }              // the measured window
+  WorkerStats& drain_stats() { return drain_sink_; }   // after it
   std::string stop_reason() const { return stop_reason_; }
+  Clock::time_point last_window_end() const { return last_window_end_; }
   Clock::time_point last_end() const { return last_end_; }
 
   // ---- used by Conn ----
@@ -43,7 +45,10 @@ class Worker {
   boost::asio::io_context& io() { return io_; }
   const boost::asio::ip::tcp::endpoint& endpoint() const { return endpoint_; }
   SSL_CTX* context(std::size_t identity) const { return tls_->context(identity); }
-  WorkerStats& sink(bool measured) { return measured ? stats_ : warmup_sink_; }
+  // Where an event of a connection is counted: warm-up, the window, or the drain after it.
+  WorkerStats& sink(bool measured) {
+    return !measured ? warmup_sink_ : draining_ ? drain_sink_ : stats_;
+  }
   SessionPool& sessions(std::size_t identity) { return sessions_[identity]; }
   std::string& known_dn(std::size_t identity) { return known_dn_[identity]; }
   char* scratch() { return scratch_.data(); }
@@ -61,6 +66,7 @@ class Worker {
   void start_slots();    // closed loop: the ramp
   void pump_arrivals();  // open loop
   void tick();           // timeouts, phase end, live counters
+  void enter_drain();    // the window's end
   void begin_stop(const std::string& reason, Clock::duration grace);
   void count_missed_arrivals(Clock::time_point until);
   void publish_second(Clock::time_point now);
@@ -77,6 +83,8 @@ class Worker {
   std::vector<char> scratch_;
   WorkerStats stats_;
   WorkerStats warmup_sink_;  // connections started during warm-up measure into here
+  WorkerStats drain_sink_;   // events of measured connections after the window's end
+  bool draining_ = false;
   std::uint64_t rng_;
 
   std::vector<std::unique_ptr<Conn>> conns_;
@@ -90,6 +98,7 @@ class Worker {
   boost::asio::steady_timer ramp_timer_{io_};
   boost::asio::steady_timer arrival_timer_{io_};
   boost::asio::steady_timer tick_timer_{io_};
+  boost::asio::steady_timer window_timer_{io_};
   bool stopping_ = false;
   Clock::time_point stopping_at_;
   Clock::time_point hard_stop_;
@@ -97,6 +106,7 @@ class Worker {
   bool cpu_started_ = false;
   double cpu_start_us_ = 0;
   std::size_t seconds_published_ = 0;
+  Clock::time_point last_window_end_;
   Clock::time_point last_end_;
 };
 

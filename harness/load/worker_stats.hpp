@@ -3,6 +3,7 @@
 
 #include <atomic>
 #include <cstdint>
+#include <vector>
 
 #include "load/engine.hpp"
 
@@ -12,12 +13,14 @@ struct WorkerStats {
   Counts counts;
   ResumptionStats resumption;
   measure::ErrorCounts errors;
+  std::vector<IdentityOutcome> identities;  // one per planned identity, by index
   measure::Histogram connect, handshake_full, handshake_resumed, ttfb, total, total_uncorrected;
   measure::TimeSeries series;
   measure::EventLog events;
   double cpu_us = 0;
 
   void merge_into(PhaseResult& r) const;
+  void merge_into(Drain& d) const;  // counts and errors: all a drain reports
 };
 
 // Read by the progress loop while the worker runs; padded so workers do not share a line.

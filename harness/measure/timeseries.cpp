@@ -12,6 +12,7 @@ void SecondSample::merge(const SecondSample& o) {
   resumed += o.resumed;
   requests += o.requests;
   errors += o.errors;
+  refused += o.refused;
   for (const auto& [k, n] : o.errors_by_class) errors_by_class[k] += n;
   latency.merge(o.latency);
 }
@@ -37,6 +38,7 @@ TimeSeries TimeSeries::from_json(const nlohmann::json& seconds) {
     s.resumed = j.at("resumed").get<std::uint64_t>();
     s.requests = j.at("requests").get<std::uint64_t>();
     s.errors = j.at("errors").get<std::uint64_t>();
+    s.refused = j.value("refused", std::uint64_t{0});
     if (j.contains("errors_by_class"))
       s.errors_by_class = j.at("errors_by_class").get<std::map<std::string, std::uint64_t>>();
     if (j.contains("latency_buckets"))
@@ -55,6 +57,7 @@ nlohmann::json TimeSeries::to_json() const {
                    {"resumed", s.resumed},
                    {"requests", s.requests},
                    {"errors", s.errors},
+                   {"refused", s.refused},
                    {"errors_by_class", s.errors_by_class},
                    {"p99_ms", ns_to_ms(s.latency.percentile(0.99))},
                    {"max_ms", ns_to_ms(s.latency.max())},

@@ -18,7 +18,8 @@ struct SecondSample {
   std::uint64_t handshakes = 0;   // completed, full or resumed
   std::uint64_t resumed = 0;
   std::uint64_t requests = 0;     // answered 2xx
-  std::uint64_t errors = 0;
+  std::uint64_t errors = 0;       // unexpected: what error_rate counts
+  std::uint64_t refused = 0;      // refusals the gateway owed a faulty identity: not errors
   std::map<std::string, std::uint64_t> errors_by_class;  // the errors, by error key
   CoarseHistogram latency;        // connection latency (from the intended start)
 

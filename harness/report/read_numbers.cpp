@@ -11,6 +11,7 @@
 #include <optional>
 #include <string_view>
 
+#include "measure/counters.hpp"
 #include "report/read.hpp"
 
 namespace mtls::report {
@@ -34,18 +35,11 @@ constexpr double kMaxDuration = 10.0 * 365 * 24 * 3600 * 1e9;  // ten years in n
 
 const std::map<std::string_view, Rule>& rules_by_key() {
   static const std::map<std::string_view, Rule> rules = {
-      {"connections", Rule::count},      {"connections_ok", Rule::count},
-      {"connections_failed", Rule::count}, {"connections_aborted", Rule::count},
-      {"warmup_connections", Rule::count}, {"arrivals_missed", Rule::count},
-      {"handshakes_full", Rule::count},  {"handshakes_resumed", Rule::count},
-      {"handshakes_failed", Rule::count}, {"requests", Rule::count},
-      {"responses", Rule::count},        {"responses_2xx", Rule::count},
-      {"client_sends", Rule::count},     {"tickets_received", Rule::count},
-      {"sessions_saved", Rule::count},   {"offered", Rule::count},
-      {"accepted", Rule::count},         {"no_session", Rule::count},
-      {"server_reported", Rule::count},  {"disagreements", Rule::count},
-      {"identity_kept", Rule::count},    {"identity_lost", Rule::count},
-      {"identity_changed", Rule::count}, {"count", Rule::count},
+#define MTLS_COUNT_RULE(name, what) {#name, Rule::count},
+      MTLS_LOAD_COUNTS(MTLS_COUNT_RULE) MTLS_RESUMPTION_COUNTS(MTLS_COUNT_RULE)
+      MTLS_IDENTITY_COUNTS(MTLS_COUNT_RULE)
+#undef MTLS_COUNT_RULE
+      {"count", Rule::count},            {"refused", Rule::count},
       {"counts", Rule::count},  // histogram rows: [bucket index, count]
       {"overflow", Rule::count},         {"sum_ns", Rule::count},
       {"min_ns", Rule::count},           {"max_ns", Rule::count},
@@ -63,6 +57,9 @@ const std::map<std::string_view, Rule>& rules_by_key() {
       {"duration_ms", Rule::duration},   {"measured_s", Rule::duration},
       {"ramp_up_s", Rule::duration},     {"duration_s", Rule::duration},
       {"warmup_s", Rule::duration},      {"t", Rule::duration},
+      {"drain_s", Rule::duration},       {"limit_s", Rule::duration},
+      {"seconds", Rule::duration},       {"phase_s", Rule::duration},
+      {"from_s", Rule::duration},        {"to_s", Rule::duration},
       {"t_s", Rule::duration},           {"client_us", Rule::duration},
       {"target_us", Rule::duration},     {"client_us_per_handshake", Rule::duration},
       {"target_us_per_handshake", Rule::duration}, {"revocation_effective_ms", Rule::duration},

@@ -11,7 +11,7 @@ namespace {
 
 constexpr std::string_view kKeys[] = {
     "name",          "connections",   "rate",
-    "ramp_up_s",     "duration_s",    "warmup_s",
+    "ramp_up_s",     "duration_s",    "warmup_s",      "drain_s",
     "max_connections_total", "requests_per_connection", "identity",
     "mix",           "resumption",    "resumed_share",
     "tls_version",   "threads",       "path",
@@ -100,21 +100,15 @@ void read_identities(Reader& r, const toml::table& t, const std::string& path, c
   }
 }
 
-// A phase without gates must not end green over failed connections. When every identity it
-// sends is one a correct gateway accepts, any failed connection is unexpected: the phase gets
-// error_rate_max = 0, marked implicit. A mix with identities the gateway must refuse gets no
-// implicit gate (their refusals are not told apart from errors yet); set [load.gates].
-void imply_error_gate(const Scenario& s, LoadPhase& p) {
+// A phase without gates must not end green over failed connections: it gets error_rate_max
+// = 0, marked implicit. Error rate counts unexpected errors only (a refusal the gateway owes
+// a faulty identity of the mix is not one), so this holds for mixes too.
+void imply_error_gate(LoadPhase& p) {
   const Gates& g = p.gates;
   const bool any_gate = g.handshake_p99_ms || g.error_rate_max || g.handshakes_per_s_min ||
                         g.resumed_ratio_min || g.client_cpu_us_per_handshake_max ||
                         g.target_cpu_us_per_handshake_max || g.revoked_resume;
   if (any_gate) return;
-  for (const auto& w : p.identities) {
-    auto it = std::find_if(s.identities.begin(), s.identities.end(),
-                           [&](const Identity& i) { return i.name == w.identity; });
-    if (it == s.identities.end() || it->fault != Fault::none) return;
-  }
   p.gates.error_rate_max = 0;
   p.gates.implicit_error_rate = true;
 }
@@ -134,6 +128,7 @@ void read_shape(Reader& r, const toml::table& t, const std::string& path, const 
   if (auto v = r.number(t, "duration_s", path, 0.1, lim.duration_s, hint)) p.duration_s = *v;
   if (auto v = r.number(t, "ramp_up_s", path, 0, lim.duration_s)) p.ramp_up_s = *v;
   if (auto v = r.number(t, "warmup_s", path, 0, lim.duration_s)) p.warmup_s = *v;
+  if (auto v = r.number(t, "drain_s", path, 0, 3600)) p.drain_s = *v;
   if (p.ramp_up_s + p.warmup_s >= p.duration_s && (t.contains("ramp_up_s") || t.contains("warmup_s")))
     r.error(Reader::at(t, t.contains("warmup_s") ? "warmup_s" : "ramp_up_s"), path,
             fmt::format("ramp-up ({} s) and warm-up ({} s) leave nothing of duration_s ({} s) to measure",
@@ -197,7 +192,7 @@ void read(Reader& r, const toml::table& root, Scenario& s) {
       p.path = *v;
     }
     read_gates(r, t, path, p.gates);
-    imply_error_gate(s, p);
+    imply_error_gate(p);
     s.load.push_back(std::move(p));
   }
 }

@@ -223,6 +223,9 @@ struct LoadPhase {
   double ramp_up_s = 0;          // linear ramp to full concurrency/rate
   double duration_s = 10;        // bounded: a phase always ends by itself
   double warmup_s = 0;           // measured but discarded
+  // After the window, connections still in flight get this long to end (never more than the
+  // per-step timeout); what ends in it is counted apart, the rest is cut off as aborted.
+  double drain_s = 2;
   std::int64_t max_connections_total = 0;  // 0: until duration ends
   int requests_per_connection = 1;         // 1: a new handshake per request
   std::vector<WeightedIdentity> identities;  // default: the first valid identity

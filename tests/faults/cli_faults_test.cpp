@@ -147,7 +147,9 @@ error_rate_max = 0.01
   const auto r = wait_harness(pid, dir);
   INFO(r.output);
   CHECK(r.exit_code == 1);  // the error-rate gate fails
-  CHECK_THAT(r.output, Catch::Contains("errors begin (") && Catch::Contains("s recovered after"));
+  // One episode, not an event per error: when it began, what failed, that it recovered.
+  CHECK_THAT(r.output, Catch::Contains("episodes    t=") && Catch::Contains("errors (connect:refused") &&
+                           Catch::Contains("), recovered\n"));
 
   const auto doc = report_of(dir, "faults-target");
   const auto& phase = doc["load"].at(0);
@@ -170,6 +172,13 @@ error_rate_max = 0.01
     if (s.at("errors_by_class").contains("connect:refused")) ++refused_seconds;
   CHECK(refused_seconds >= 1);
   CHECK(phase["series"].at(0)["errors"] == 0);
+  const auto& episodes = phase["episodes"];
+  REQUIRE(episodes.size() >= 1);
+  CHECK(episodes[0]["recovered"] == true);
+  CHECK(episodes[0]["from_s"].get<double>() == Approx(began).margin(0.001));
+  std::uint64_t in_episodes = 0;
+  for (const auto& e : episodes) in_episodes += e["errors"].get<std::uint64_t>();
+  CHECK(in_episodes == phase["counts"]["unexpected_errors"].get<std::uint64_t>());
 }
 
 TEST_CASE("SIGINT during the conformance cases: report partial, exit 130, within the probe "

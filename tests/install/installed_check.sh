@@ -47,6 +47,9 @@ for f in "$bin" "$share/fixtures/nginx/README.md" "$share/scenarios/repro/expire
          "$examples/ci/mtls-gate.sh" "$examples/k8s/job.yaml"; do
   [ -e "$f" ] || fail "$f is not installed (under $root)"
 done
+# The manual page: plain from meson install, compressed by debhelper in the package.
+man=$root$prefix/$datadir/man/man1/mtls-harness.1
+[ -e "$man" ] || [ -e "$man.gz" ] || fail "$man is not installed (under $root)"
 
 # --version: "mtls-harness <meson's version>[+git.<rev>]" first, then the libraries.
 "$bin" --version >"$work/version.txt" 2>&1 || fail "$bin --version failed: $(cat "$work/version.txt")"

@@ -1,4 +1,5 @@
 // The load engine against the embedded target: short phases bounded by a connection count.
+#include <algorithm>
 #include <catch2/catch.hpp>
 #include <sstream>
 
@@ -12,14 +13,26 @@ using scenario::TlsVersion;
 
 using scenario::TargetKind;
 
-load::PhaseResult run(const scenario::LoadPhase& p, const target::RunningTarget& t,
-                      load::PhaseOptions o) {
-  auto r = load::run_phase(p, load_scenario(), load_fixtures(), t.endpoint(), o);
+// The scenario as the CLI would have it for this target: judged by its profile.
+scenario::Scenario scenario_for(const target::RunningTarget& t) {
+  scenario::Scenario s = load_scenario();
+  s.target.profile = t.pid() == 0 ? "strict" : "nginx";
+  return s;
+}
+
+load::PhaseResult run(const scenario::LoadPhase& p, const scenario::Scenario& s,
+                      const target::RunningTarget& t, load::PhaseOptions o) {
+  auto r = load::run_phase(p, s, load_fixtures(), t.endpoint(), o);
   INFO(load::to_json(r).dump(2));
   std::ostringstream summary;
   load::print_summary(summary, r);
   UNSCOPED_INFO(summary.str());
   return r;
+}
+
+load::PhaseResult run(const scenario::LoadPhase& p, const target::RunningTarget& t,
+                      load::PhaseOptions o) {
+  return run(p, scenario_for(t), t, o);
 }
 
 load::PhaseResult run(const scenario::LoadPhase& p, const target::RunningTarget& t) {
@@ -169,20 +182,33 @@ TEST_CASE("held connections: one each per slot, answered, released at the end", 
   CHECK(r.stop_reason == "max_connections_total");
 }
 
-TEST_CASE("refused identities are counted under the alert or status the server sent",
-          "[load]") {
+// The expired identity is refused by every target; how that counts depends on what the
+// scenario says the gateway owes it. Judged by the target's own profile it is refused as
+// expected (not an error); judged by a profile whose wire form the target does not use it is
+// refused another way (an unexpected error); declared valid it is an unexpected refusal, and
+// a valid identity declared faulty gets in wrongly (a security failure, whatever the gates).
+TEST_CASE("refusals: owed, another way, unexpected, and wrongly accepted", "[load]") {
   const auto kind = each_target();
   auto target = serve(kind);
   const auto version = GENERATE(TlsVersion::tls1_2, TlsVersion::tls1_3);
+  enum class Judged { own_profile, other_profile, expired_declared_valid, valid_declared_revoked };
+  const auto judged = GENERATE(Judged::own_profile, Judged::other_profile,
+                               Judged::expired_declared_valid, Judged::valid_declared_revoked);
+  auto s = scenario_for(*target);
+  if (judged == Judged::other_profile) s.target.profile = s.target.profile == "nginx" ? "strict" : "nginx";
+  for (auto& id : s.identities) {
+    if (judged == Judged::expired_declared_valid && id.name == "expired") id.fault = scenario::Fault::none;
+    if (judged == Judged::valid_declared_revoked && id.name == "valid") id.fault = scenario::Fault::revoked;
+  }
   auto p = short_phase(40);
   p.tls_version = version;
   p.identities = {{"valid", 1.0}, {"expired", 1.0}};
-  const auto r = run(p, *target);
-  CAPTURE(scenario::to_string(kind), scenario::to_string(version));
+  const auto r = run(p, s, *target, quiet_for(*target));
+  CAPTURE(scenario::to_string(kind), scenario::to_string(version), static_cast<int>(judged));
   const auto expect = expired_refusal(kind, version);
   const auto refused = r.errors.get(expect.error_key);
   CHECK(refused > 5);  // half of 40 on average
-  CHECK(r.errors.total() == refused);
+  CHECK(r.errors.total() == refused);  // every failure is the expired identity's refusal
   CHECK(r.counts.connections_ok + refused == 40);
   if (expect.handshake_fails) {
     CHECK(r.counts.handshakes_failed == refused);
@@ -192,7 +218,59 @@ TEST_CASE("refused identities are counted under the alert or status the server s
     CHECK(r.counts.handshakes_full == 40);
     CHECK(r.counts.responses == 40);
   }
-  CHECK(r.error_rate() == Approx(static_cast<double>(refused) / 40));
+  REQUIRE(r.identities.size() == 2);
+  const auto& valid = r.identities[0];
+  const auto& expired = r.identities[1];
+  CHECK(valid.name == "valid");
+  CHECK(expired.name == "expired");
+  CHECK(r.counts.refused_as_expected + r.counts.unexpected_errors == refused);
+  std::uint64_t series_refused = 0, series_errors = 0;
+  for (const auto& sec : r.series.seconds()) {
+    series_refused += sec.refused;
+    series_errors += sec.errors;
+  }
+  CHECK(series_refused == r.counts.refused_as_expected);
+  CHECK(series_errors == r.counts.unexpected_errors);
+  const auto must_refuse = std::find_if(r.gates.begin(), r.gates.end(),
+                                        [](const load::GateVerdict& g) { return g.name == "must_refuse"; });
+  switch (judged) {
+    case Judged::own_profile:
+      CHECK(expired.must_refuse);
+      CHECK(expired.refused_as_expected == refused);
+      CHECK(expired.expect.find(expect.error_key) != std::string::npos);
+      CHECK(r.counts.unexpected_errors == 0);
+      CHECK(r.error_rate() == 0);
+      CHECK(valid.accepted == r.counts.connections_ok);
+      REQUIRE(must_refuse != r.gates.end());
+      CHECK(must_refuse->pass);
+      CHECK(r.events.events().empty());  // owed refusals are no error episodes
+      break;
+    case Judged::other_profile:
+      CHECK(expired.must_refuse);
+      CHECK(expired.refused_as_expected == 0);
+      CHECK(expired.unexpected_errors == refused);
+      CHECK(r.error_rate() == Approx(static_cast<double>(refused) / 40));
+      REQUIRE(must_refuse != r.gates.end());
+      CHECK(must_refuse->pass);  // refused, if not the way the profile says: nobody got in
+      break;
+    case Judged::expired_declared_valid:
+      CHECK_FALSE(expired.must_refuse);
+      CHECK(expired.expect == "accepted");
+      CHECK(expired.unexpected_errors == refused);
+      CHECK(r.error_rate() == Approx(static_cast<double>(refused) / 40));
+      CHECK(must_refuse == r.gates.end());  // nobody in the mix is owed a refusal
+      break;
+    case Judged::valid_declared_revoked:
+      CHECK(valid.must_refuse);
+      CHECK(valid.wrongly_accepted == r.counts.connections_ok);
+      CHECK(r.counts.wrongly_accepted == r.counts.connections_ok);
+      REQUIRE(must_refuse != r.gates.end());
+      CHECK_FALSE(must_refuse->pass);
+      CHECK(must_refuse->text.find("valid got in") != std::string::npos);
+      CHECK_FALSE(r.gates_pass());
+      CHECK(expired.refused_as_expected == refused);
+      break;
+  }
 }
 
 TEST_CASE("gates: a too-tight gate fails, a loose one passes", "[load]") {

@@ -3,6 +3,10 @@
 #include <cmath>
 #include <random>
 
+#include <set>
+#include <string>
+
+#include "measure/events.hpp"
 #include "measure/histogram.hpp"
 #include "measure/histogram_json.hpp"
 #include "measure/timeseries.hpp"
@@ -93,6 +97,43 @@ TEST_CASE("time series: seconds merge bucket-wise", "[load]") {
   REQUIRE(a.seconds().size() == 3);
   CHECK(a.seconds()[0].connections == 5);
   CHECK(a.seconds()[2].errors == 1);
+}
+
+// Events from several worker threads, merged in time order, become episodes: one stretch
+// while any thread was failing, its error count the sum of the threads' counts.
+TEST_CASE("events group into episodes across threads", "[load]") {
+  struct Failure {
+    double t;
+    const char* key;
+  };
+  measure::EventLog a, b;
+  for (const auto& f : {Failure{0.9, "connect:refused"}, Failure{1.0, "connect:refused"}}) a.failed(f.t, f.key);
+  a.ok(2.2);
+  b.failed(1.5, "tls:eof");
+  b.ok(2.0);
+  a.failed(5.0, "timeout:handshake");
+  a.close(6.0);
+  b.close(6.0);  // not failing: nothing to close
+  measure::EventLog all;
+  all.merge(a);
+  all.merge(b);
+  const auto eps = all.episodes();
+  REQUIRE(eps.size() == 2);
+  CHECK(eps[0].from_s == Approx(0.9));
+  CHECK(eps[0].to_s == Approx(2.2));
+  CHECK(eps[0].errors == 3);
+  CHECK(eps[0].classes == std::set<std::string>{"connect:refused", "tls:eof"});
+  CHECK(eps[0].recovered);
+  CHECK(measure::describe(eps[0]) == "t=0.90–2.20 s: 3 errors (connect:refused, tls:eof), recovered");
+  CHECK_FALSE(eps[1].recovered);
+  CHECK(eps[1].errors == 1);
+  CHECK(measure::describe(eps[1]) ==
+        "t=5.00–6.00 s: 1 errors (timeout:handshake), not recovered by the window's end");
+  // Read back from report JSON, the same episodes.
+  const auto again = measure::EventLog::from_json(all.to_json()).episodes();
+  REQUIRE(again.size() == 2);
+  CHECK(again[1].errors == 1);
+  CHECK_FALSE(again[1].recovered);
 }
 
 }  // namespace

@@ -41,13 +41,24 @@ const Row kRows[] = {
      "HTTP 200 — the gateway accepted a client that sent no certificate ('caddy' profile)"},
     {"unreachable.toml", 3, "TCP refused"},
     {"broken-two-errors.toml", 2, "broken-two-errors.toml: 2 errors; nothing was run"},
-    // No [load.gates]: a phase of valid identities whose every connection failed fails the run.
+    // No [load.gates]: a phase whose every connection failed unexpectedly fails the run.
     {"implicit-gate.toml", 1,
      "GATE FAILED refused-everywhere: error_rate_max <= 0 (implicit: the phase sets no "
-     "[load.gates] and sends only valid identities): measured 1 (FAIL)"},
+     "[load.gates]; refusals owed to faulty identities are not errors): measured 1 (FAIL)"},
     {"implicit-gate.toml", 1,
-     "gate allowed: error_rate_max <= 0 (implicit: the phase sets no [load.gates] and sends "
-     "only valid identities): measured 0 (pass)"},
+     "gate allowed: error_rate_max <= 0 (implicit: the phase sets no [load.gates]; refusals "
+     "owed to faulty identities are not errors): measured 0 (pass)"},
+    // A mix of faulty identities refused the way the profile says: no errors, nobody got in.
+    {"mix-owed-refusals.toml", 0,
+     "gate owed: error_rate_max <= 0 (implicit: the phase sets no [load.gates]; refusals owed "
+     "to faulty identities are not errors): measured 0 (pass)"},
+    {"mix-owed-refusals.toml", 0, "gate owed: must_refuse: no identity the gateway must refuse got in"},
+    {"mix-owed-refusals.toml", 0,
+     "expected: refused (certificate_expired): tls_alert:certificate_expired"},
+    {"mix-owed-refusals.toml", 0, "expected: refused (not_allowed): http_status:403"},
+    // A faulty identity that got in fails the phase whatever its gates.
+    {"mix-wrongly-accepted.toml", 1,
+     "GATE FAILED revoked-in-the-mix: must_refuse: revoked got in"},
 };
 
 }  // namespace

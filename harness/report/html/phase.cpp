@@ -1,6 +1,7 @@
 // One load phase: what it was, its gates, its charts, and the tables behind the charts.
 #include <algorithm>
 #include <fmt/format.h>
+#include <optional>
 
 #include "report/html/escape.hpp"
 #include "report/html/parts.hpp"
@@ -43,7 +44,51 @@ std::string counts_table(const load::PhaseResult& p, int n) {
   if (c.warmup_connections > 0 || c.arrivals_missed > 0)
     fact("not counted", fmt::format("{} warm-up connections, {} missed arrivals",
                                     c.warmup_connections, c.arrivals_missed));
+  if (p.phase_s > 0)
+    fact("timing", fmt::format("{:.2f} s in all: warm-up {:g} s, window {:.2f} s, drain {:.2f} s "
+                               "(at most {:g} s)", p.phase_s, p.phase.warmup_s, p.measured_s,
+                               p.drain.seconds, p.drain.limit_s));
+  if (const auto& d = p.drain.counts; d.connections > 0)
+    fact("after the window", fmt::format("{} connections ended in the drain ({} ok, {} failed, {} "
+                                         "cut off): in no figure of this phase",
+                                         d.connections, d.connections_ok, d.connections_failed,
+                                         d.connections_aborted));
   return out + "</dl>";
+}
+
+// What each identity of the mix met against what it should have met.
+std::string identities_table(const load::PhaseResult& p, int n) {
+  const bool judged = std::any_of(p.identities.begin(), p.identities.end(),
+                                  [](const load::IdentityOutcome& o) { return o.must_refuse; });
+  if (p.identities.size() < 2 && !judged) return "";
+  std::string out = fmt::format(
+      R"(<table class="identities" id="phase-{}-identities"><thead><tr><th>identity</th><th>expected</th><th class="num">accepted</th><th class="num">refused as expected</th><th class="num">got in wrongly</th><th class="num">unexpected errors</th></tr></thead><tbody>)",
+      n);
+  for (const auto& id : p.identities)
+    out += fmt::format(R"(<tr class="{}"><th scope="row">{}</th><td>{}</td><td class="num">{}</td><td class="num">{}</td><td class="num">{}</td><td class="num">{}</td></tr>)",
+                       id.wrongly_accepted > 0 ? "fail" : "pass", escape(id.name), escape(id.expect),
+                       id.accepted, id.refused_as_expected, id.wrongly_accepted, id.unexpected_errors);
+  return out + "</tbody></table>";
+}
+
+// Every counter the engine keeps, window and drain side by side: the list of
+// measure/counters.hpp, so a new counter shows here without anyone adding it.
+std::string every_counter_table(const load::PhaseResult& p, int n) {
+  std::string out = fmt::format(
+      R"(<details id="phase-{}-every-counter"><summary>every counter</summary><table class="counters"><thead><tr><th>counter</th><th>what it counts</th><th class="num">window</th><th class="num">drain</th></tr></thead><tbody>)",
+      n);
+  const auto row = [&](const char* name, const char* what, std::uint64_t window,
+                       std::optional<std::uint64_t> drain) {
+    out += fmt::format(R"(<tr><th scope="row">{}</th><td>{}</td><td class="num">{}</td><td class="num">{}</td></tr>)",
+                       name, escape(what), window, drain ? std::to_string(*drain) : "—");
+  };
+#define MTLS_COUNT_ROW(name, what) row(#name, what, p.counts.name, p.drain.counts.name);
+  MTLS_LOAD_COUNTS(MTLS_COUNT_ROW)
+#undef MTLS_COUNT_ROW
+#define MTLS_COUNT_ROW(name, what) row("resumption." #name, what, p.resumption.name, std::nullopt);
+  MTLS_RESUMPTION_COUNTS(MTLS_COUNT_ROW)
+#undef MTLS_COUNT_ROW
+  return out + "</tbody></table></details>";
 }
 
 std::string gates_table(const load::PhaseResult& p, int n) {
@@ -105,18 +150,14 @@ std::string errors_table(const load::PhaseResult& p, int n) {
   for (const auto& [k, count] : p.errors.all())
     out += fmt::format(R"(<tr><td><code>{}</code></td><td class="num">{}</td></tr>)", escape(k), count);
   out += "</tbody></table>";
-  // When errors began and ended matters as much as how many there were; the first few.
-  const auto& events = p.events.events();
-  if (events.empty()) return out;
+  // When errors began and ended matters as much as how many there were: the episodes.
+  const auto episodes = p.events.episodes();
+  if (episodes.empty()) return out;
   constexpr std::size_t kShown = 20;
   out += fmt::format(R"(<ul class="events" id="phase-{}-events">)", n);
-  for (std::size_t i = 0; i < std::min(events.size(), kShown); ++i) {
-    const auto& e = events[i];
-    const auto detail = e.what == "recovered" ? fmt::format("after {} failed connections", e.errors)
-                                              : e.error;
-    out += fmt::format("<li>{:.3f} s: {} <code>{}</code></li>", e.t_s, escape(e.what), escape(detail));
-  }
-  if (events.size() > kShown) out += fmt::format("<li>… {} more in report.json</li>", events.size() - kShown);
+  for (std::size_t i = 0; i < std::min(episodes.size(), kShown); ++i)
+    out += fmt::format("<li>{}</li>", escape(measure::describe(episodes[i])));
+  if (episodes.size() > kShown) out += fmt::format("<li>… {} more episodes; every event in report.json</li>", episodes.size() - kShown);
   return out + "</ul>";
 }
 
@@ -133,12 +174,14 @@ std::string phase_section(const load::PhaseResult& p, int n) {
   out += fmt::format(R"(<p class="shape">{}</p>)", escape(shape(p)));
   out += counts_table(p, n);
   out += gates_table(p, n);
+  out += identities_table(p, n);
   out += R"(<div class="charts">)";
   out += percentile_chart(p, n) + histogram_chart(p, n) + timeline_chart(p, n);
   out += R"(<div class="side">)" + cpu_chart(p, n) + "<h4>Resumption</h4>" +
          resumption_table(p, n) + "<h4>Errors</h4>" + errors_table(p, n) + "</div>";
   out += "</div>";
   out += latency_table(p, n);
+  out += every_counter_table(p, n);
   return out + "</section>";
 }
 

@@ -113,16 +113,27 @@ std::string timeline_chart(const load::PhaseResult& p, int n) {
   LineSeries ok{"2xx responses/s", "s-ok", {}, true};
   BarSeries errors{"errors/s", "s-errors", {}};
   double ymax = 0;
+  bool dropped_sliver = false;
   for (std::size_t i = 0; i < secs.size(); ++i) {
     const double t = static_cast<double>(i);
-    // Each second's count is drawn at the middle of its second.
-    handshakes.points.push_back({t + 0.5, static_cast<double>(secs[i].handshakes)});
-    ok.points.push_back({t + 0.5, static_cast<double>(secs[i].requests)});
-    if (secs[i].errors > 0) errors.bars.push_back({t + 0.1, t + 0.9, static_cast<double>(secs[i].errors)});
-    ymax = std::max({ymax, static_cast<double>(secs[i].handshakes),
-                     static_cast<double>(secs[i].requests), static_cast<double>(secs[i].errors)});
+    // A window that ends inside a second (duration_s = 2.5, a stop) leaves a last second
+    // that ran only in part: its counts are drawn as a rate over the part that ran, so it
+    // does not read as a collapse; a sliver under a tenth of a second is left out.
+    const double width = p.measured_s > t ? std::min(1.0, p.measured_s - t) : 1.0;
+    if (width < 0.1) {
+      dropped_sliver = true;
+      continue;
+    }
+    const auto rate = [&](std::uint64_t n) { return static_cast<double>(n) / width; };
+    // Each second's figure is drawn at the middle of the part of it that ran.
+    handshakes.points.push_back({t + width / 2, rate(secs[i].handshakes)});
+    ok.points.push_back({t + width / 2, rate(secs[i].requests)});
+    if (secs[i].errors > 0)
+      errors.bars.push_back({t + 0.1 * width, t + 0.9 * width, rate(secs[i].errors)});
+    ymax = std::max({ymax, rate(secs[i].handshakes), rate(secs[i].requests), rate(secs[i].errors)});
   }
-  c.x = linear_axis("seconds into the measured window", std::max<double>(1, static_cast<double>(secs.size())));
+  c.x = linear_axis("seconds into the measured window",
+                    std::max({1.0, p.measured_s, static_cast<double>(secs.size()) - (dropped_sliver ? 1 : 0)}));
   c.y = linear_axis("per second", ymax);
   c.bars.push_back(std::move(errors));
   c.lines = {std::move(handshakes), std::move(ok)};
