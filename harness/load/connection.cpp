@@ -112,6 +112,7 @@ void Conn::start(Clock::time_point intended, bool measured) {
 
 void Conn::on_connect(const error_code& ec) {
   if (interrupted_) return finish(interrupted_->empty() ? Ending::aborted : Ending::failed, *interrupted_);
+  if (w_.past_hard_stop()) return finish(Ending::aborted, {});
   if (ec) return fail(connect_error_key(ec));
   connected_ = Clock::now();
   w_.sink(measured_).connect.record(ns(connected_ - started_));
@@ -212,6 +213,9 @@ void Conn::receive(void (Conn::*next)()) {
                           if (interrupted_)
                             return finish(interrupted_->empty() ? Ending::aborted : Ending::failed,
                                           *interrupted_);
+                          // A loop behind on its work (an overloaded target, a busy core)
+                          // reaches the sweep late: the drain's end is checked here too.
+                          if (w_.past_hard_stop()) return finish(Ending::aborted, {});
                           if (ec == asio::error::eof)
                             bytes_.eof = true;
                           else if (ec)

@@ -56,6 +56,8 @@ class Worker {
   double random();  // uniform [0, 1)
   std::size_t pick_identity();
   void conn_ended(Conn& c, bool held);
+  // Stopping, and the last moment connections may end (drain or stop grace) is behind us.
+  bool past_hard_stop() const { return stopping_ && Clock::now() >= hard_stop_; }
   void live_handshake(bool resumed);
 
  private:

@@ -1,24 +1,34 @@
 // Load benchmark (numbers, not a timed test): the harness engine vs `openssl s_time` vs `ab`
 // against one nginx worker pinned to its own core, same client certificate, in one run:
-// full and resumed handshakes, TLS 1.2 and 1.3, ECDSA P-256 and RSA-2048; the crypto floor
-// from `openssl speed`; RSS per held-open mTLS connection. Run it through ci/bench-load.
+// full and resumed handshakes, TLS 1.2 and 1.3, ECDSA P-256 and RSA-2048; two floors, the
+// crypto operations from `openssl speed` and the library's own (tls_floor.hpp: an OpenSSL
+// client and server over a BIO pair, client CPU only); engine scaling from 1 to 2 threads;
+// an identity from a PKI the harness did not make against a fixture one; RSS per held-open
+// mTLS connection. Run it through ci/bench-load.
 // The machine may be shared: every row is measured BENCH_ROUNDS times with the tools taking
 // turns (engine, s_time, ab, engine, ...), and the median round of each tool is printed, so
 // a slow moment of the machine does not fall on one tool only.
 #include <algorithm>
+#include <cmath>
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
+#include <fstream>
 #include <iostream>
+#include <optional>
 #include <regex>
+#include <sched.h>
+#include <unistd.h>
 #include <string>
 #include <vector>
 
 #include <fmt/format.h>
 
+#include "common/files.hpp"
 #include "load/engine.hpp"
 #include "load_bench_tools.hpp"
 #include "measure/cpu.hpp"
+#include "tls_floor.hpp"
 
 namespace fs = std::filesystem;
 using namespace mtls;
@@ -41,7 +51,8 @@ struct Row {
   std::string note;
 };
 
-scenario::Scenario bench_scenario(scenario::KeyType key) {
+// `brought`: also an identity from a PKI the harness did not make (files, not generated).
+scenario::Scenario bench_scenario(scenario::KeyType key, const bench::BroughtPki* brought) {
   scenario::Scenario s;
   s.name = key == scenario::KeyType::ec_p256 ? "bench-ecdsa" : "bench-rsa";
   s.pki.key_type = key;
@@ -50,8 +61,45 @@ scenario::Scenario bench_scenario(scenario::KeyType key) {
   id.key_type = key;
   id.common_name = "bench-client";
   s.identities = {id};
+  if (brought) {
+    scenario::Identity b;
+    b.name = "brought";
+    b.cert_file = brought->cert;
+    b.key_file = brought->key;
+    b.chain_file = brought->chain;
+    s.identities.push_back(b);
+  }
   return s;
 }
+
+// The fixtures with a trust bundle that holds the brought PKI's root as well: what the
+// benchmark's nginx verifies clients with.
+pki::Fixtures trusting(const pki::Fixtures& f, const bench::BroughtPki& brought, const fs::path& dir) {
+  pki::Fixtures out = f;
+  out.ca_bundle = dir / "client-ca-with-brought.pem";
+  std::ofstream bundle(out.ca_bundle);
+  bundle << common::read_file(f.ca_bundle) << common::read_file(brought.root);
+  return out;
+}
+
+// Client worker threads may use every core for the scaling row (the benchmark otherwise
+// keeps them on the client core); threads inherit the creating thread's mask.
+class AllCores {
+ public:
+  AllCores() {
+    sched_getaffinity(0, sizeof saved_, &saved_);
+    cpu_set_t all;
+    CPU_ZERO(&all);
+    for (long c = 0; c < sysconf(_SC_NPROCESSORS_ONLN) && c < CPU_SETSIZE; ++c) CPU_SET(static_cast<int>(c), &all);
+    sched_setaffinity(0, sizeof all, &all);
+  }
+  ~AllCores() { sched_setaffinity(0, sizeof saved_, &saved_); }
+  AllCores(const AllCores&) = delete;
+  AllCores& operator=(const AllCores&) = delete;
+
+ private:
+  cpu_set_t saved_{};
+};
 
 target::Endpoint endpoint(const bench::Nginx& n, const pki::Fixtures& f) {
   target::Endpoint ep;
@@ -63,13 +111,15 @@ target::Endpoint endpoint(const bench::Nginx& n, const pki::Fixtures& f) {
 double tree_cpu(pid_t pid) { return measure::process_tree_cpu_us(pid).value_or(0); }
 
 Row run_engine(const Settings& st, const scenario::Scenario& s, const pki::Fixtures& f,
-               const bench::Nginx& n, scenario::TlsVersion v, bool resumed) {
+               const bench::Nginx& n, scenario::TlsVersion v, bool resumed, int threads = 1,
+               const std::string& identity = "") {
   scenario::LoadPhase p;
   p.name = "bench";
   p.connections = st.engine_connections;
   p.duration_s = st.seconds;
-  p.threads = 1;
+  p.threads = threads;
   p.tls_version = v;
+  if (!identity.empty()) p.identities = {{identity, 1.0}};
   if (resumed)
     p.resumption = v == scenario::TlsVersion::tls1_3 ? scenario::Resumption::psk
                                                       : scenario::Resumption::ticket;
@@ -91,6 +141,19 @@ Row run_engine(const Settings& st, const scenario::Scenario& s, const pki::Fixtu
     row.note += fmt::format("{}resumed {:.0f}%", row.note.empty() ? "" : ", ",
                             100.0 * static_cast<double>(r.counts.handshakes_resumed) /
                                 std::max<double>(1, static_cast<double>(r.counts.handshakes_ok())));
+  return row;
+}
+
+Row run_library_floor(const Settings& st, const scenario::Scenario& s, const pki::Fixtures& f,
+                      scenario::TlsVersion v, bool resumed) {
+  const auto fl = bench::measure_tls_floor(s, f, v, resumed, st.seconds);
+  Row row;
+  row.tool = "library floor";
+  row.hs_per_s = fl.hs_per_s;
+  row.client_us = fl.client_us;
+  if (resumed)
+    row.note = fmt::format("resumed {:.0f}%", 100.0 * static_cast<double>(fl.resumed) /
+                                                  std::max<double>(1, static_cast<double>(fl.handshakes)));
   return row;
 }
 
@@ -184,16 +247,29 @@ double floor_for(const Row& r, const bench::Floor& fl) {
   return r.key == "ecdsa" ? fl.ecdsa_handshake_us() : fl.rsa_handshake_us();
 }
 
+const Row* find_row(const std::vector<Row>& rows, const Row& like, const std::string& tool) {
+  for (const auto& r : rows)
+    if (r.key == like.key && r.tls == like.tls && r.mode == like.mode && r.tool == tool &&
+        r.client_us > 0)
+      return &r;
+  return nullptr;
+}
+
 void print_rows(const std::vector<Row>& rows, const bench::Floor& fl) {
-  fmt::print("\n{:<6} {:<4} {:<8} {:<15} {:>10} {:>12} {:>12} {:>9}  {}\n", "key", "tls", "mode",
-             "tool", "hs/s", "client µs/hs", "server µs/hs", "x floor", "note");
+  fmt::print("\n{:<6} {:<4} {:<8} {:<22} {:>10} {:>12} {:>12} {:>9} {:>7}  {}\n", "key", "tls",
+             "mode", "tool", "hs/s", "client µs/hs", "server µs/hs", "x speed", "x lib", "note");
   for (const auto& r : rows) {
     const double floor = floor_for(r, fl);
     const std::string ratio =
         r.mode == "full" && r.client_us > 0 ? fmt::format("{:.2f}", r.client_us / floor) : "";
-    fmt::print("{:<6} {:<4} {:<8} {:<15} {:>10.0f} {:>12.0f} {:>12.0f} {:>9}  {}\n", r.key, r.tls,
-               r.mode, r.tool, r.hs_per_s, r.client_us, r.server_us, ratio, r.note);
+    const Row* lib = find_row(rows, r, "library floor");
+    const std::string lib_ratio = lib && r.client_us > 0 ? fmt::format("{:.2f}", r.client_us / lib->client_us) : "";
+    fmt::print("{:<6} {:<4} {:<8} {:<22} {:>10.0f} {:>12.0f} {:>12.0f} {:>9} {:>7}  {}\n", r.key,
+               r.tls, r.mode, r.tool, r.hs_per_s, r.client_us, r.server_us, ratio, lib_ratio, r.note);
   }
+  fmt::print("x speed: client CPU over the openssl speed floor below; x lib: over the library "
+             "floor row (an OpenSSL client and server in one thread over a BIO pair, client "
+             "CPU only, stock OpenSSL)\n");
   fmt::print("\nfloor (openssl speed, same run): ECDSA P-256 sign {:.1f} µs, verify {:.1f} µs, "
              "X25519 {:.1f} µs -> {:.0f} µs per side of a full mTLS handshake; RSA-2048 sign "
              "{:.1f} µs, verify {:.1f} µs -> {:.0f} µs\n",
@@ -205,13 +281,7 @@ void print_rows(const std::vector<Row>& rows, const bench::Floor& fl) {
 // The benchmark's goals, row by row, from the medians above: engine client CPU per full handshake
 // at most 2x the floor, at least 2x below ab's and 2.5x below openssl s_time's.
 void print_goals(const std::vector<Row>& rows, const bench::Floor& fl) {
-  const auto find = [&](const Row& like, const std::string& tool) -> const Row* {
-    for (const auto& r : rows)
-      if (r.key == like.key && r.tls == like.tls && r.mode == like.mode && r.tool == tool &&
-          r.client_us > 0)
-        return &r;
-    return nullptr;
-  };
+  const auto find = [&](const Row& like, const std::string& tool) { return find_row(rows, like, tool); };
   const auto mark = [](bool met) { return met ? "met" : "NOT met"; };
   fmt::print("\ngoals (full handshakes, client CPU per handshake):\n");
   for (const auto& e : rows) {
@@ -227,6 +297,34 @@ void print_goals(const std::vector<Row>& rows, const bench::Floor& fl) {
                           mark(st->client_us >= 2.5 * e.client_us));
     fmt::print("{}\n", line);
   }
+  fmt::print("\ngoals (engine client CPU per handshake over the library floor, sockets and HTTP "
+             "included: <= 1.3 full, <= 1.5 resumed):\n");
+  for (const auto& e : rows) {
+    if (e.tool != "engine" || e.client_us <= 0) continue;
+    const Row* lib = find(e, "library floor");
+    if (!lib) continue;
+    const double limit = e.mode == "full" ? 1.3 : 1.5;
+    const double ratio = e.client_us / lib->client_us;
+    fmt::print("  {:<5} {} {:<8} engine {:.0f} µs, library {:.0f} µs: {:.2f}x (<= {}: {})\n", e.key,
+               e.tls, e.mode, e.client_us, lib->client_us, ratio, limit, mark(ratio <= limit));
+  }
+  const auto by_tool = [&](const std::string& tool) -> const Row* {
+    for (const auto& r : rows)
+      if (r.tool == tool && r.client_us > 0) return &r;
+    return nullptr;
+  };
+  if (const Row* one = by_tool("engine, 1 thread"); one)
+    if (const Row* two = by_tool("engine, 2 threads"))
+      fmt::print("  scaling ecdsa 1.3 full: {:.0f} µs/hs with 1 thread, {:.0f} with 2: {:.2f}x "
+                 "(<= 1.10: {}); {:.0f} -> {:.0f} hs/s\n",
+                 one->client_us, two->client_us, two->client_us / one->client_us,
+                 mark(two->client_us <= 1.10 * one->client_us), one->hs_per_s, two->hs_per_s);
+  if (const Row* fixture = by_tool("engine, fixture id"); fixture)
+    if (const Row* brought = by_tool("engine, brought id"))
+      fmt::print("  brought identity ecdsa 1.3 full: {:.0f} µs/hs, fixture identity {:.0f}: "
+                 "{:.2f}x (within 5 %: {})\n",
+                 brought->client_us, fixture->client_us, brought->client_us / fixture->client_us,
+                 mark(std::abs(brought->client_us / fixture->client_us - 1) <= 0.05));
 }
 
 // The round with the median client CPU per handshake (its other figures come with it).
@@ -267,24 +365,30 @@ int main(int argc, char** argv) {
       const std::string k = key == scenario::KeyType::ec_p256 ? "ecdsa" : "rsa";
       // One row alone: no fixtures or nginx for the other key type.
       if (engine_only && only_row != "memory" && only_row.rfind(k + "-", 0) != 0) continue;
-      const auto s = bench_scenario(key);
+      // ECDSA also carries an identity from a PKI the harness did not make; nginx trusts both.
+      const bool ecdsa = key == scenario::KeyType::ec_p256;
+      std::optional<bench::BroughtPki> brought;
+      if (ecdsa && !engine_only) brought = bench::make_brought_pki(st.dir / "brought-pki");
+      const auto s = bench_scenario(key, brought ? &*brought : nullptr);
       pki::Options po;
       po.fixtures_root = st.dir / "fixtures";
       const auto f = pki::materialize(s, po);
-      auto nginx = bench::start_nginx(f, st.dir / ("nginx-" + s.name), st.server_cpu, st.hold);
+      const auto served = brought ? trusting(f, *brought, st.dir) : f;
+      auto nginx = bench::start_nginx(served, st.dir / ("nginx-" + s.name), st.server_cpu, st.hold);
       for (auto v : {scenario::TlsVersion::tls1_3, scenario::TlsVersion::tls1_2}) {
         for (bool resumed : {false, true}) {
           const std::string tls = v == scenario::TlsVersion::tls1_3 ? "1.3" : "1.2";
           const std::string mode = resumed ? "resumed" : "full";
           if (engine_only && only_row != k + "-" + tls + "-" + mode) continue;
-          std::vector<Row> engine, s_time, ab;
+          std::vector<Row> engine, s_time, ab, library;
           for (int round = 0; round < st.rounds; ++round) {
             engine.push_back(run_engine(st, s, f, *nginx, v, resumed));
             if (engine_only) return 0;
             s_time.push_back(run_s_time(st, f, *nginx, v, resumed));
             if (!resumed) ab.push_back(run_ab(st, f, *nginx, v));  // ab never resumes
+            library.push_back(run_library_floor(st, s, f, v, resumed));
           }
-          for (auto* runs : {&engine, &s_time, &ab}) {
+          for (auto* runs : {&engine, &s_time, &ab, &library}) {
             if (runs->empty()) continue;
             Row r = median_round(*runs);
             r.key = k, r.tls = tls, r.mode = mode;
@@ -293,6 +397,30 @@ int main(int argc, char** argv) {
                          r.client_us, runs->size());
             rows.push_back(r);
           }
+        }
+      }
+      if (ecdsa && !engine_only) {
+        // Scaling: the same row with 1 and 2 engine threads, free to use every core (nginx
+        // shares them), and the brought identity against a fixture one; rounds alternate.
+        std::vector<Row> one, two, fixture_id, brought_id;
+        for (int round = 0; round < st.rounds; ++round) {
+          {
+            AllCores cores;
+            one.push_back(run_engine(st, s, f, *nginx, scenario::TlsVersion::tls1_3, false, 1));
+            two.push_back(run_engine(st, s, f, *nginx, scenario::TlsVersion::tls1_3, false, 2));
+          }
+          fixture_id.push_back(run_engine(st, s, f, *nginx, scenario::TlsVersion::tls1_3, false, 1, "client"));
+          brought_id.push_back(run_engine(st, s, f, *nginx, scenario::TlsVersion::tls1_3, false, 1, "brought"));
+        }
+        const std::pair<std::vector<Row>*, const char*> extra[] = {
+            {&one, "engine, 1 thread"}, {&two, "engine, 2 threads"},
+            {&fixture_id, "engine, fixture id"}, {&brought_id, "engine, brought id"}};
+        for (const auto& [runs, tool] : extra) {
+          Row r = median_round(*runs);
+          r.key = k, r.tls = "1.3", r.mode = "full", r.tool = tool;
+          std::fprintf(stderr, "  %s: %.0f hs/s, %.0f client µs/hs (median of %zu)\n", tool,
+                       r.hs_per_s, r.client_us, runs->size());
+          rows.push_back(r);
         }
       }
       const bool memory = !engine_only || only_row == "memory";

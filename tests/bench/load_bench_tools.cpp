@@ -2,6 +2,7 @@
 
 #include <chrono>
 #include <csignal>
+#include <fstream>
 #include <regex>
 #include <stdexcept>
 #include <sys/resource.h>
@@ -143,6 +144,44 @@ Floor measure_floor(int cpu, const std::filesystem::path& scratch) {
   fl.rsa_sign_us = 1e6 / rsa_sign;
   fl.rsa_verify_us = 1e6 / rsa_verify;
   return fl;
+}
+
+BroughtPki make_brought_pki(const std::filesystem::path& dir) {
+  namespace fs = std::filesystem;
+  fs::create_directories(dir);
+  const auto at = [&](const char* name) { return (dir / name).string(); };
+  {
+    std::ofstream ext(dir / "ext.cnf");
+    ext << "[ca]\nbasicConstraints = critical, CA:TRUE, pathlen:0\n"
+           "keyUsage = critical, keyCertSign, cRLSign\n"
+           "[leaf]\nbasicConstraints = CA:FALSE\nkeyUsage = critical, digitalSignature\n"
+           "extendedKeyUsage = clientAuth\nsubjectAltName = URI:spiffe://acme.example/bench\n";
+  }
+  const auto step = [&](std::vector<std::string> argv) {
+    const auto r = run_tool(argv, dir, 30);
+    if (r.exit_status != 0)
+      throw std::runtime_error("brought PKI: '" + argv[1] + "' failed (exit " +
+                               std::to_string(r.exit_status) + "): " +
+                               common::read_file(dir / "tool.err"));
+  };
+  for (const char* key : {"root.key", "issuing.key", "leaf.key"})
+    step({"openssl", "genpkey", "-algorithm", "EC", "-pkeyopt", "ec_paramgen_curve:P-256", "-out", at(key)});
+  step({"openssl", "req", "-x509", "-new", "-key", at("root.key"), "-subj", "/O=Acme/CN=Acme Bench Root CA",
+        "-days", "30", "-addext", "basicConstraints=critical,CA:TRUE", "-addext",
+        "keyUsage=critical,keyCertSign,cRLSign", "-out", at("root.pem")});
+  step({"openssl", "req", "-new", "-key", at("issuing.key"), "-subj", "/O=Acme/CN=Acme Bench Issuing CA",
+        "-out", at("issuing.csr")});
+  step({"openssl", "x509", "-req", "-in", at("issuing.csr"), "-CA", at("root.pem"), "-CAkey",
+        at("root.key"), "-CAcreateserial", "-days", "30", "-extfile", at("ext.cnf"), "-extensions",
+        "ca", "-out", at("issuing.pem")});
+  step({"openssl", "req", "-new", "-key", at("leaf.key"), "-subj", "/O=Acme/CN=bench-brought",
+        "-out", at("leaf.csr")});
+  step({"openssl", "x509", "-req", "-in", at("leaf.csr"), "-CA", at("issuing.pem"), "-CAkey",
+        at("issuing.key"), "-CAcreateserial", "-days", "30", "-extfile", at("ext.cnf"),
+        "-extensions", "leaf", "-out", at("leaf.pem")});
+  for (const char* key : {"root.key", "issuing.key", "leaf.key"})
+    fs::permissions(dir / key, fs::perms::owner_read | fs::perms::owner_write);
+  return {dir / "root.pem", dir / "leaf.pem", dir / "leaf.key", dir / "issuing.pem"};
 }
 
 }  // namespace mtls::bench

@@ -45,4 +45,11 @@ struct Floor {
 };
 Floor measure_floor(int cpu, const std::filesystem::path& scratch);
 
+// A PKI the harness did not make, as a team brings its own: root and issuing CA and an ECDSA
+// P-256 client leaf, made with the openssl command line under `dir`.
+struct BroughtPki {
+  std::filesystem::path root, cert, key, chain;
+};
+BroughtPki make_brought_pki(const std::filesystem::path& dir);
+
 }  // namespace mtls::bench

@@ -104,9 +104,10 @@ TEST_CASE("window: rates, figures and the per-second series count only the measu
   CHECK(r.series.seconds().size() <= static_cast<std::size_t>(std::ceil(row.duration_s)));
   // Whatever was in flight at the window's end ended in the drain, counted there only.
   CHECK(r.drain.limit_s == Approx(1.0));
-  // Cut off by the worker's 50 ms sweep, on a loop that may be busy with the overload.
-  CHECK(r.drain.seconds <= r.drain.limit_s + 0.5);
-  CHECK(r.phase_s <= row.duration_s + r.drain.limit_s + 0.5);
+  // Cut off by the worker's sweep and at each connection's next event, on a loop that may
+  // be busy with the overload on a shared 2-core machine.
+  CHECK(r.drain.seconds <= r.drain.limit_s + 1.0);
+  CHECK(r.phase_s <= row.duration_s + r.drain.limit_s + 1.0);
   CHECK(r.phase_s >= row.duration_s);
   if (row.rate > 0) CHECK(r.drain.counts.connections > 0);  // an overloaded target has a queue
   const auto j = load::to_json(r);
