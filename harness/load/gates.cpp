@@ -70,29 +70,37 @@ const char* implicit_note(const scenario::Gates& g, const GateRow& row) {
 }
 
 // Not a limit anyone sets: a phase whose mix holds an identity the gateway must refuse fails
-// when that identity got in, whatever its gates say.
+// when that identity got in, whatever its gates say; and an identity owed a refusal none of
+// whose connections ended in the window was not tested, so the verdict cannot pass on it.
 std::optional<GateVerdict> must_refuse_verdict(const PhaseResult& r) {
-  std::string let_in;
+  std::string let_in, untested;
   std::uint64_t wrongly = 0, owed = 0;
+  bool any = false;
   for (const auto& id : r.identities) {
     if (!id.must_refuse) continue;
-    owed += id.refused_as_expected + id.wrongly_accepted + id.unexpected_errors;
+    any = true;
+    const auto ended = id.refused_as_expected + id.wrongly_accepted + id.unexpected_errors;
+    owed += ended;
+    if (ended == 0) untested += (untested.empty() ? "" : ", ") + id.name;
     if (id.wrongly_accepted == 0) continue;
     wrongly += id.wrongly_accepted;
     let_in += fmt::format("{}{} got in {} times (it must be {})", let_in.empty() ? "" : "; ",
                           id.name, id.wrongly_accepted, id.expect);
   }
-  if (std::none_of(r.identities.begin(), r.identities.end(),
-                   [](const IdentityOutcome& o) { return o.must_refuse; }))
-    return std::nullopt;
+  if (!any) return std::nullopt;
   GateVerdict v;
   v.name = "must_refuse";
   v.limit = 0;
   v.measured = static_cast<double>(wrongly);
-  v.pass = wrongly == 0;
-  v.text = v.pass ? fmt::format("must_refuse: no identity the gateway must refuse got in ({} of "
-                                "their connections ended in the window) (pass)", owed)
-                  : fmt::format("must_refuse: {} — a security failure (FAIL)", let_in);
+  v.pass = wrongly == 0 && untested.empty();
+  if (wrongly > 0)
+    v.text = fmt::format("must_refuse: {} — a security failure (FAIL)", let_in);
+  else if (!untested.empty())
+    v.text = fmt::format("must_refuse: not tested for {}: none of its connections ended in the "
+                         "window; give it more weight or the phase more time (FAIL)", untested);
+  else
+    v.text = fmt::format("must_refuse: no identity the gateway must refuse got in ({} of their "
+                         "connections ended in the window) (pass)", owed);
   return v;
 }
 

@@ -223,4 +223,39 @@ TEST_CASE("a report of another schema version is refused", "[shard]") {
   CHECK_THROWS_WITH(report::report_from_json("{", "broken.json"), Catch::Contains("broken.json: not JSON"));
 }
 
+// The must_refuse verdict from counts alone: got in, refused, or never tested.
+TEST_CASE("must_refuse: fails when a faulty identity got in or was never tested", "[shard]") {
+  struct Row {
+    std::uint64_t refused, got_in;
+    bool pass;
+    const char* text;
+  };
+  const Row rows[] = {
+      {5, 0, true, "no identity the gateway must refuse got in (5 of their connections"},
+      {5, 2, false, "expired got in 2 times"},
+      {0, 0, false, "not tested for expired: none of its connections ended in the window"},
+  };
+  for (const auto& row : rows) {
+    load::PhaseResult r;
+    load::IdentityOutcome valid, expired;
+    valid.name = "valid";
+    valid.accepted = 10;
+    expired.name = "expired";
+    expired.must_refuse = true;
+    expired.expect = "refused (certificate_expired): tls_alert:certificate_expired";
+    expired.refused_as_expected = row.refused;
+    expired.wrongly_accepted = row.got_in;
+    r.identities = {valid, expired};
+    const auto gates = load::evaluate_gates(r.phase.gates, r);
+    REQUIRE(gates.size() == 1);
+    CAPTURE(gates[0].text);
+    CHECK(gates[0].name == "must_refuse");
+    CHECK(gates[0].pass == row.pass);
+    CHECK_THAT(gates[0].text, Catch::Contains(row.text));
+  }
+  load::PhaseResult none_owed;
+  none_owed.identities = {load::IdentityOutcome{}};
+  CHECK(load::evaluate_gates(none_owed.phase.gates, none_owed).empty());
+}
+
 }  // namespace mtls::test
