@@ -166,7 +166,8 @@ void Worker::count_missed_arrivals(Clock::time_point until) {
     if (due >= until || due >= plan_.end) return;
     if (tp_.quota > 0 && started_measured_ >= tp_.quota) return;
     ++started_measured_;
-    ++sink(due >= plan_.measured_from).counts.arrivals_missed;
+    // Due inside the window, so counted there even when noticed in the drain.
+    ++(due >= plan_.measured_from ? stats_ : warmup_sink_).counts.arrivals_missed;
   }
 }
 

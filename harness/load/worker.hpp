@@ -46,8 +46,12 @@ class Worker {
   const boost::asio::ip::tcp::endpoint& endpoint() const { return endpoint_; }
   SSL_CTX* context(std::size_t identity) const { return tls_->context(identity); }
   // Where an event of a connection is counted: warm-up, the window, or the drain after it.
+  // The clock decides, not the window timer: a loop that is behind may still be handling
+  // events stamped after the window's end when the timer's turn comes.
   WorkerStats& sink(bool measured) {
-    return !measured ? warmup_sink_ : draining_ ? drain_sink_ : stats_;
+    if (!measured) return warmup_sink_;
+    if (!draining_ && Clock::now() >= plan_.end) enter_drain();
+    return draining_ ? drain_sink_ : stats_;
   }
   SessionPool& sessions(std::size_t identity) { return sessions_[identity]; }
   std::string& known_dn(std::size_t identity) { return known_dn_[identity]; }
