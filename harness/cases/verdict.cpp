@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <fmt/core.h>
+#include <nlohmann/json.hpp>
 
 #include "cases/profile.hpp"
 #include "cases/refusal.hpp"

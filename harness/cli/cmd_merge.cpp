@@ -3,6 +3,7 @@
 #include <CLI/CLI.hpp>
 #include <iostream>
 #include <unistd.h>
+#include <nlohmann/json.hpp>
 
 #include "cli/commands.hpp"
 #include "report/read.hpp"

@@ -48,6 +48,7 @@ struct RunArgs {
   bool no_color = false;
   bool skip_load = false;
   bool skip_cases = false;
+  bool stock_openssl = false;        // load client without the engine's caches
   std::string shard;                 // "i/N": run 1/N of each load phase
   std::string shard_cases = "first"; // first: cases on shard 0 only; all: on every shard
   load::ShardSpec spec;              // parsed from `shard`
@@ -183,7 +184,7 @@ load::PhaseResult no_share(const scenario::LoadPhase& phase) {
 std::vector<load::PhaseResult> run_load(const scenario::Scenario& s, const pki::Fixtures& f,
                                          target::RunningTarget& tgt,
                                          const std::atomic<bool>& stop, load::ShardSpec spec,
-                                         bool sharded) {
+                                         bool sharded, bool stock_openssl) {
   std::vector<load::PhaseResult> out;
   for (const auto& whole : s.load) {
     if (stop.load()) break;
@@ -201,6 +202,7 @@ std::vector<load::PhaseResult> run_load(const scenario::Scenario& s, const pki::
     o.target_pid = tgt.pid();
     o.target_in_process = s.target.kind == scenario::TargetKind::embedded;
     o.stop = &stop;
+    if (stock_openssl) o.use_stock_openssl();
     std::cerr << fmt::format("load phase '{}': {} for {} s\n", phase.name,
                              phase.rate > 0 ? fmt::format("{} connections/s", phase.rate)
                                             : fmt::format("{} connections", phase.connections),
@@ -304,7 +306,7 @@ int run(const RunArgs& a) {
     std::cerr << fmt::format("shard {}/{}: the cases run on shard 0 (--shard-cases all runs them on every shard)\n",
                              a.spec.index, a.spec.count);
   if (tty) std::cerr << "\r\033[K";
-  if (!a.skip_load) rep.phases = run_load(s, fixtures, *tgt, stop, a.spec, sharded);
+  if (!a.skip_load) rep.phases = run_load(s, fixtures, *tgt, stop, a.spec, sharded, a.stock_openssl);
 
   pid_t tpid = tgt->pid();
   int tstatus = 0;
@@ -373,6 +375,9 @@ void add_run(CLI::App& app, int& exit_code) {
   cmd->add_flag("--no-color", a->no_color, "No colours even on a terminal (so does NO_COLOR=1)");
   cmd->add_flag("--skip-load", a->skip_load, "Run the cases only, not the [[load]] phases");
   cmd->add_flag("--skip-cases", a->skip_cases, "Run the [[load]] phases only");
+  cmd->add_flag("--stock-openssl", a->stock_openssl,
+                "Load phases with OpenSSL as shipped: none of the engine's caches (server "
+                "verification, parsed certificates, fetched methods)");
   cmd->add_option("--shard", a->shard,
                   "Run shard INDEX/COUNT: 1/COUNT of each load phase (0 <= INDEX < COUNT <= 1024); "
                   "reports go to <reports>/<scenario>/shard-INDEX-of-COUNT/ for `merge`");

@@ -5,6 +5,7 @@
 #include <exception>
 #include <iostream>
 #include <string>
+#include <nlohmann/json.hpp>
 
 #include "cli/commands.hpp"
 #include "common/version.hpp"

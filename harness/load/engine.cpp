@@ -3,11 +3,13 @@
 #include "load/engine.hpp"
 
 #include <exception>
+#include <stdexcept>
 #include <memory>
 #include <thread>
 
 #include <fmt/format.h>
 
+#include "interpose/self_check.hpp"
 #include "load/plan.hpp"
 #include "load/progress.hpp"
 #include "load/worker.hpp"
@@ -18,6 +20,16 @@ namespace {
 
 constexpr auto kPoll = std::chrono::milliseconds(100);
 constexpr auto kStartDelay = std::chrono::milliseconds(20);  // all workers armed by then
+
+// A cache the phase asks for but libssl does not reach would leave the figures describing a
+// client other than the one the report names: refuse the phase instead.
+void require_caches_reached(const PhaseOptions& opts) {
+  if (!opts.cache_peer_certificates && !opts.cache_fetched_methods) return;
+  const auto& reach = interpose::self_check();
+  if ((opts.cache_peer_certificates && !reach.peer_certificates) ||
+      (opts.cache_fetched_methods && !reach.fetched_methods))
+    throw std::runtime_error("the load engine's OpenSSL caches are not in effect: " + reach.problem);
+}
 
 // The target's CPU counter at one instant, as configured in PhaseOptions.
 struct TargetCpu {
@@ -132,6 +144,7 @@ void finish_cpu(PhaseResult& r, std::optional<double> target_before,
 PhaseResult run_phase(const scenario::LoadPhase& phase, const scenario::Scenario& s,
                       const pki::Fixtures& f, const target::Endpoint& ep,
                       const PhaseOptions& opts) {
+  require_caches_reached(opts);
   Plan plan = make_plan(phase, s, f, ep, opts);
   std::atomic<bool> stop_workers{false};
   Threads threads(plan, stop_workers);
@@ -196,6 +209,8 @@ PhaseResult run_phase(const scenario::LoadPhase& phase, const scenario::Scenario
   if (printer) printer->finish();
 
   r.name = phase.name;
+  r.client = ClientRecord{opts.cache_server_verification, opts.cache_peer_certificates,
+                          opts.cache_fetched_methods};
   r.mode = plan.open_loop ? "open" : "closed";
   r.phase = phase;
   r.threads = plan.threads;

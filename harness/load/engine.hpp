@@ -32,7 +32,7 @@
 #include <sys/types.h>
 #include <vector>
 
-#include <nlohmann/json.hpp>
+#include <nlohmann/json_fwd.hpp>
 
 #include "measure/counters.hpp"
 #include "measure/errors.hpp"
@@ -77,6 +77,10 @@ struct PhaseOptions {
   // Keep the algorithm implementations OpenSSL fetches by name during a handshake (digests,
   // KDFs, MACs, signatures, key exchanges) per worker thread (see fetch_cache.hpp).
   bool cache_fetched_methods = true;
+  // All three off (`run --stock-openssl`): the client is OpenSSL as shipped.
+  void use_stock_openssl() {
+    cache_server_verification = cache_peer_certificates = cache_fetched_methods = false;
+  }
   // Memory measurements: keep each connection open after its requests until the phase ends
   // (closed loop only; each slot then opens exactly one connection). Its requests ask for
   // keep-alive, so the server holds its end open as well.
@@ -155,6 +159,19 @@ struct ShardShare {
   std::int64_t max_connections_total = 0;
 };
 
+// Which of the engine's departures from a stock OpenSSL client were on in a phase (the three
+// caches of PhaseOptions), so that a figure says which client it describes.
+struct ClientRecord {
+  bool server_verification_cache = false;
+  bool peer_certificate_cache = false;  // interposed d2i_X509 (harness/interpose)
+  bool fetch_cache = false;             // interposed EVP_*_fetch
+  bool stock_openssl() const {
+    return !server_verification_cache && !peer_certificate_cache && !fetch_cache;
+  }
+  // "stock OpenSSL" or "OpenSSL with the engine's caches: server verification, ...".
+  std::string describe() const;
+};
+
 struct PhaseResult {
   std::string name;
   std::string mode;  // "closed" or "open"
@@ -183,6 +200,7 @@ struct PhaseResult {
   measure::TimeSeries series;
   measure::EventLog events;  // when errors began and when connections succeeded again
   CpuStats cpu;
+  std::optional<ClientRecord> client;  // absent in a report written before it was recorded
   long peak_open_connections = 0;
   long rss_bytes_at_peak = 0;  // this process's RSS when the most connections were open
   std::vector<GateVerdict> gates;

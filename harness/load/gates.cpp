@@ -1,6 +1,7 @@
 #include <algorithm>
 #include <fmt/format.h>
 #include <stdexcept>
+#include <nlohmann/json.hpp>
 
 #include "load/engine.hpp"
 #include "measure/histogram_json.hpp"

@@ -25,6 +25,7 @@ PhaseResult merge_shards(const std::vector<PhaseResult>& shards) {
   m.name = first.name;
   m.mode = first.mode;
   m.phase = first.phase;
+  m.client = first.client;
 
   // The merged window runs from the first shard's measured start to the last one's end.
   double from = 0, to = 0;

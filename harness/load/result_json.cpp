@@ -87,6 +87,15 @@ json drain_json(const Drain& d) {
           {"errors", d.errors.to_json()}};
 }
 
+json client_json(const std::optional<ClientRecord>& c) {
+  if (!c) return nullptr;
+  return {{"stock_openssl", c->stock_openssl()},
+          {"server_verification_cache", c->server_verification_cache},
+          {"peer_certificate_cache", c->peer_certificate_cache},
+          {"fetch_cache", c->fetch_cache},
+          {"text", c->describe()}};
+}
+
 }  // namespace
 
 nlohmann::json to_json(const PhaseResult& r) {
@@ -123,6 +132,7 @@ nlohmann::json to_json(const PhaseResult& r) {
       {"series", r.series.to_json()},
       {"events", r.events.to_json()},
       {"episodes", episodes_json(r.events)},
+      {"client", client_json(r.client)},
       {"cpu",
        {{"client_us", r.cpu.client_us},
         {"target_us", opt(r.cpu.target_us)},

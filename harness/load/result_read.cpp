@@ -105,6 +105,16 @@ Drain read_drain(const json& j) {
   return d;
 }
 
+std::optional<ClientRecord> read_client(const json& j) {
+  if (!j.contains("client") || j.at("client").is_null()) return std::nullopt;
+  const auto& c = j.at("client");
+  ClientRecord r;
+  r.server_verification_cache = c.at("server_verification_cache").get<bool>();
+  r.peer_certificate_cache = c.at("peer_certificate_cache").get<bool>();
+  r.fetch_cache = c.at("fetch_cache").get<bool>();
+  return r;
+}
+
 std::optional<ShardShare> read_shard(const json& j) {
   if (!j.contains("shard") || j.at("shard").is_null()) return std::nullopt;
   const auto& s = j.at("shard");
@@ -147,6 +157,7 @@ PhaseResult phase_result_from_json(const json& j) {
     r.total = measure::histogram_from_json(lat.at("total").at("buckets"));
     r.total_uncorrected = measure::histogram_from_json(lat.at("total_uncorrected").at("buckets"));
     r.series = measure::TimeSeries::from_json(j.at("series"));
+    r.client = read_client(j);
     if (j.contains("events")) r.events = measure::EventLog::from_json(j.at("events"));
     if (j.contains("revoked_resumption") && !j.at("revoked_resumption").is_null()) {
       const auto& c = j.at("revoked_resumption");

@@ -4,6 +4,7 @@
 #include <fmt/format.h>
 #include <stdexcept>
 #include <thread>
+#include <nlohmann/json.hpp>
 
 #include "common/files.hpp"
 #include "load/one_shot.hpp"

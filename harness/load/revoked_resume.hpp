@@ -15,7 +15,7 @@
 
 #include <string>
 
-#include <nlohmann/json.hpp>
+#include <nlohmann/json_fwd.hpp>
 
 #include "pki/fixtures.hpp"
 #include "scenario/scenario.hpp"

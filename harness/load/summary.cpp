@@ -1,6 +1,7 @@
 #include <algorithm>
 #include <fmt/format.h>
 #include <fmt/ostream.h>
+#include <nlohmann/json.hpp>
 
 #include "load/engine.hpp"
 #include "measure/histogram_json.hpp"
@@ -25,11 +26,22 @@ void latency_row(std::ostream& out, const char* name, const measure::Histogram& 
 
 }  // namespace
 
+std::string ClientRecord::describe() const {
+  if (stock_openssl()) return "stock OpenSSL";
+  std::string on;
+  for (const auto& [active, name] : {std::pair{server_verification_cache, "server verification"},
+                                     std::pair{peer_certificate_cache, "peer certificates"},
+                                     std::pair{fetch_cache, "fetched methods"}})
+    if (active) on += (on.empty() ? "" : ", ") + std::string(name);
+  return "OpenSSL with the engine's caches for " + on + " (--stock-openssl: without)";
+}
+
 void print_summary(std::ostream& out, const PhaseResult& r) {
   const auto& c = r.counts;
   fmt::print(out, "load phase '{}' ({} loop, {} threads, {:.2f} s measured{}{})\n", r.name, r.mode,
              r.threads, r.measured_s, r.partial ? ", PARTIAL: stopped" : "",
              r.stop_reason == "max_connections_total" ? ", ended at max_connections_total" : "");
+  if (r.client) fmt::print(out, "  client: {}\n", r.client->describe());
   if (r.shard && !r.shard->runs) fmt::print(out, "  {}\n", r.shard->note);
   else if (r.shard)
     fmt::print(out, "  shard {}/{}: this shard's part: {}{}\n", r.shard->index, r.shard->count,

@@ -2,9 +2,9 @@
 
 #include <algorithm>
 
-#include "load/cert_cache.hpp"
+#include "interpose/cert_cache.hpp"
 #include "load/connection.hpp"
-#include "load/fetch_cache.hpp"
+#include "interpose/fetch_cache.hpp"
 #include "measure/cpu.hpp"
 
 namespace mtls::load {
@@ -239,18 +239,18 @@ void Worker::run() {
   }
   arm(tick_timer_, plan_.t0, &Worker::tick);
   arm(window_timer_, plan_.end, &Worker::enter_drain);
-  CertCache certs;
-  FetchCache methods;
+  interpose::CertCache certs;
+  interpose::FetchCache methods;
   {
     // Installed for this thread while io_ runs, uninstalled however run() ends.
     struct Installed {
-      Installed(CertCache* c, FetchCache* f) {
-        use_cert_cache(c);
-        use_fetch_cache(f);
+      Installed(interpose::CertCache* c, interpose::FetchCache* f) {
+        interpose::use_cert_cache(c);
+        interpose::use_fetch_cache(f);
       }
       ~Installed() {
-        use_fetch_cache(nullptr);
-        use_cert_cache(nullptr);
+        interpose::use_fetch_cache(nullptr);
+        interpose::use_cert_cache(nullptr);
       }
     } installed(plan_.opts.cache_peer_certificates ? &certs : nullptr,
                 plan_.opts.cache_fetched_methods ? &methods : nullptr);

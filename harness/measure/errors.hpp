@@ -18,7 +18,7 @@
 #include <map>
 #include <string>
 
-#include <nlohmann/json.hpp>
+#include <nlohmann/json_fwd.hpp>
 
 namespace mtls::measure {
 
@@ -38,7 +38,7 @@ class ErrorCounts {
     return it == counts_.end() ? 0 : it->second;
   }
   const std::map<std::string, std::uint64_t>& all() const { return counts_; }
-  nlohmann::json to_json() const { return nlohmann::json(counts_); }
+  nlohmann::json to_json() const;  // {"class": n, ...}
 
  private:
   std::map<std::string, std::uint64_t> counts_;

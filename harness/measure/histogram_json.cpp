@@ -1,4 +1,5 @@
 #include "measure/histogram_json.hpp"
+#include <nlohmann/json.hpp>
 
 namespace mtls::measure {
 

@@ -1,6 +1,7 @@
 #include "measure/timeseries.hpp"
 
 #include <algorithm>
+#include <nlohmann/json.hpp>
 
 #include "measure/histogram_json.hpp"
 

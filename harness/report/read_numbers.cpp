@@ -10,6 +10,7 @@
 #include <map>
 #include <optional>
 #include <string_view>
+#include <nlohmann/json.hpp>
 
 #include "measure/counters.hpp"
 #include "report/read.hpp"

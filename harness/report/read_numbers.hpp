@@ -1,7 +1,7 @@
 // The numbers of a report read back from JSON, checked before any reader converts them.
 #pragma once
 
-#include <nlohmann/json.hpp>
+#include <nlohmann/json_fwd.hpp>
 #include <string>
 
 namespace mtls::report {

@@ -4,6 +4,7 @@
 #include <catch2/catch.hpp>
 
 #include <chrono>
+#include <nlohmann/json.hpp>
 
 #include "cases/verdict.hpp"
 #include "faults_support.hpp"

@@ -13,7 +13,7 @@
 #include <openssl/kdf.h>
 
 #include "load/conn_bio.hpp"
-#include "load/fetch_cache.hpp"
+#include "interpose/fetch_cache.hpp"
 
 namespace mtls::test {
 namespace {
@@ -138,8 +138,8 @@ TEST_CASE("fetch cache: the same method again on a load thread, OpenSSL's path e
           "HMAC", "CMAC"});
   CAPTURE(row.what);
   std::thread([&] {
-    load::FetchCache cache;
-    load::use_fetch_cache(&cache);
+    interpose::FetchCache cache;
+    interpose::use_fetch_cache(&cache);
     void* first = row.fetch(row.name);
     REQUIRE(first != nullptr);
     const std::string copy = row.name;  // another pointer, the same name
@@ -167,7 +167,7 @@ TEST_CASE("fetch cache: the same method again on a load thread, OpenSSL's path e
     CHECK(cache.misses() == 4);
     row.release(first);
     row.release(second);
-    load::use_fetch_cache(nullptr);
+    interpose::use_fetch_cache(nullptr);
     // Without a cache the call goes to OpenSSL, which still answers.
     void* plain = row.fetch(row.name);
     CHECK(plain != nullptr);
@@ -191,8 +191,8 @@ TEST_CASE("fetch cache: a key manager's names, listed once per load thread", "[l
   const auto from_openssl = list();  // this thread has no cache
   CHECK(std::find(from_openssl.begin(), from_openssl.end(), name) != from_openssl.end());
   std::thread([&] {
-    load::FetchCache cache;
-    load::use_fetch_cache(&cache);
+    interpose::FetchCache cache;
+    interpose::use_fetch_cache(&cache);
     CHECK(cache.names(km) == nullptr);
     CHECK(list() == from_openssl);
     REQUIRE(cache.names(km) != nullptr);
@@ -204,7 +204,7 @@ TEST_CASE("fetch cache: a key manager's names, listed once per load thread", "[l
               &given) == 1);
     REQUIRE(given.size() == from_openssl.size());
     for (std::size_t i = 0; i < given.size(); ++i) CHECK(given[i] == (*cache.names(km))[i].c_str());
-    load::use_fetch_cache(nullptr);
+    interpose::use_fetch_cache(nullptr);
   }).join();
   EVP_KEYMGMT_free(km);
 }

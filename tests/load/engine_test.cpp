@@ -2,6 +2,7 @@
 #include <algorithm>
 #include <catch2/catch.hpp>
 #include <sstream>
+#include <nlohmann/json.hpp>
 
 #include "load_support.hpp"
 

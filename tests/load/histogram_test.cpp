@@ -5,6 +5,7 @@
 
 #include <set>
 #include <string>
+#include <nlohmann/json.hpp>
 
 #include "measure/events.hpp"
 #include "measure/histogram.hpp"

@@ -13,6 +13,7 @@
 #include <cstring>
 #include <stdexcept>
 #include <string>
+#include <nlohmann/json.hpp>
 
 #include "load_support.hpp"
 

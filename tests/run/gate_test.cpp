@@ -163,3 +163,39 @@ TEST_CASE("the revoked-resumption gate is red where a revoked client resumes, gr
     }
   }
 }
+
+TEST_CASE("the load client the report describes: the engine's caches, or stock OpenSSL") {
+  struct Row {
+    const char* name;
+    std::vector<std::string> extra;
+    bool caches;
+    const char* says;
+  } const rows[] = {
+      {"caches on (the default)", {}, true,
+       "client: OpenSSL with the engine's caches for server verification, peer certificates, "
+       "fetched methods"},
+      {"--stock-openssl", {"--stock-openssl"}, false, "client: stock OpenSSL"},
+  };
+  auto file = (test::source_root() / "scenarios" / "quickstart.toml").string();
+  for (const auto& row : rows) {
+    SECTION(row.name) {
+      auto dir = test::scratch(std::string("gate-client-") + (row.caches ? "caches" : "stock"));
+      std::vector<std::string> args = {"run", file, "--no-color", "--skip-cases", "--phase",
+                                       "full-handshakes", "--duration", "0.3", "--connections", "2"};
+      args.insert(args.end(), row.extra.begin(), row.extra.end());
+      auto r = test::run_harness(args, dir);
+      INFO(r.output);
+      CHECK(r.exit_code == 0);
+      CHECK_THAT(r.output, Catch::Contains(row.says));
+      auto doc = nlohmann::json::parse(
+          common::read_file(dir / "reports" / "quickstart" / "report.json"));
+      REQUIRE(doc["load"].size() == 1);
+      const auto& client = doc["load"][0]["client"];
+      CHECK(client["stock_openssl"] == !row.caches);
+      CHECK(client["server_verification_cache"] == row.caches);
+      CHECK(client["peer_certificate_cache"] == row.caches);
+      CHECK(client["fetch_cache"] == row.caches);
+      CHECK(doc["load"][0]["counts"]["handshakes_full"].get<int>() > 0);
+    }
+  }
+}

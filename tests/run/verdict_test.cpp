@@ -1,6 +1,7 @@
 // Outcome x expectation -> verdict, as a table: no network, every row one situation a
 // gateway can produce.
 #include <catch2/catch.hpp>
+#include <nlohmann/json.hpp>
 
 #include "cases/verdict.hpp"
 

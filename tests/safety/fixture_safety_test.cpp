@@ -6,6 +6,7 @@
 #include <fstream>
 #include <sys/stat.h>
 #include <vector>
+#include <nlohmann/json.hpp>
 
 #include "safety_support.hpp"
 

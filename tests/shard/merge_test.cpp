@@ -5,6 +5,7 @@
 #include <catch2/catch.hpp>
 
 #include <random>
+#include <nlohmann/json.hpp>
 
 #include "load/merge.hpp"
 #include "measure/histogram_json.hpp"

@@ -2,6 +2,7 @@
 // verdict), rows with a failing cell first and highlighted.
 #include <algorithm>
 #include <fmt/format.h>
+#include <nlohmann/json.hpp>
 
 #include "report/html/escape.hpp"
 #include "report/html/parts.hpp"

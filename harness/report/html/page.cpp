@@ -1,6 +1,7 @@
 // report.html: one self-contained page (no script, no external resource; a Content Security
 // Policy forbids loading any) rendered from the same Report model as report.json.
 #include <fmt/format.h>
+#include <nlohmann/json.hpp>
 
 #include "report/html/escape.hpp"
 #include "report/html/parts.hpp"

@@ -2,6 +2,7 @@
 #include <algorithm>
 #include <fmt/format.h>
 #include <optional>
+#include <nlohmann/json.hpp>
 
 #include "report/html/escape.hpp"
 #include "report/html/parts.hpp"
@@ -32,6 +33,7 @@ std::string counts_table(const load::PhaseResult& p, int n) {
     out += fmt::format("<div><dt>{}</dt><dd>{}</dd></div>", term, escape(value));
   };
   fact("handshakes/s", fmt::format("{:.1f}", p.handshakes_per_s()));
+  if (p.client) fact("client", p.client->describe());
   fact("handshakes", fmt::format("{} full, {} resumed, {} failed", c.handshakes_full,
                                  c.handshakes_resumed, c.handshakes_failed));
   fact("connections", fmt::format("{} ok, {} failed, {} aborted", c.connections_ok,

@@ -5,17 +5,18 @@
 // instructions per full handshake. A load client meets the same server chain thousands of
 // times, so, like BoringSSL's CRYPTO_BUFFER pool, the worker keeps the parsed X509 of each
 // DER it has seen and hands out another reference when the same bytes arrive again.
-// Mechanism (interpose.hpp): this library defines d2i_X509; it takes the cache path only on
+// Mechanism (next_definition.hpp): this library defines d2i_X509; it takes the cache path only on
 // a thread that installed a cache (a load worker) and forwards every other call, on every
 // other thread, to OpenSSL's own function unchanged.
 #pragma once
 
 #include <string>
+#include <string_view>
 #include <vector>
 
 typedef struct x509_st X509;
 
-namespace mtls::load {
+namespace mtls::interpose {
 
 class CertCache {
  public:
@@ -26,6 +27,7 @@ class CertCache {
 
   X509* find(std::string_view der) const;
   void add(std::string_view der, X509* x);  // takes a reference
+  std::size_t size() const { return entries_.size(); }
 
   static constexpr std::size_t kMaxEntries = 32;
 
@@ -36,4 +38,4 @@ class CertCache {
 // Installs `cache` for the calling thread (nullptr: uninstall).
 void use_cert_cache(CertCache* cache);
 
-}  // namespace mtls::load
+}  // namespace mtls::interpose

@@ -10,7 +10,7 @@
 // and the locks. Likewise the names of a key manager: OpenSSL 3.0 lists them (to find the
 // legacy key type) each time a key context is made, five times per handshake, and each
 // listing walks the whole name map.
-// Mechanism (interpose.hpp): this library defines the EVP_*_fetch functions and
+// Mechanism (next_definition.hpp): this library defines the EVP_*_fetch functions and
 // EVP_KEYMGMT_names_do_all; a call takes the cache path only on a thread that installed a
 // cache (a load worker) and is forwarded unchanged on every other thread. Failed fetches are
 // never cached.
@@ -20,7 +20,7 @@
 #include <string>
 #include <vector>
 
-namespace mtls::load {
+namespace mtls::interpose {
 
 class FetchCache {
  public:
@@ -71,4 +71,4 @@ class FetchCache {
 // Installs `cache` for the calling thread (nullptr: uninstall).
 void use_fetch_cache(FetchCache* cache);
 
-}  // namespace mtls::load
+}  // namespace mtls::interpose

@@ -1,11 +1,11 @@
-#include "load/fetch_cache.hpp"
+#include "interpose/fetch_cache.hpp"
 
 #include <openssl/evp.h>
 #include <openssl/kdf.h>
 
-#include "load/interpose.hpp"
+#include "interpose/next_definition.hpp"
 
-namespace mtls::load {
+namespace mtls::interpose {
 namespace {
 
 thread_local FetchCache* t_cache = nullptr;
@@ -88,11 +88,11 @@ Method* fetch_cached(int kind, FetchFn<Method> real, OSSL_LIB_CTX* ctx, const ch
   return m;
 }
 
-}  // namespace mtls::load
+}  // namespace mtls::interpose
 
-using mtls::load::FetchFn;
-using mtls::load::fetch_cached;
-using mtls::load::next_definition;
+using mtls::interpose::FetchFn;
+using mtls::interpose::fetch_cached;
+using mtls::interpose::next_definition;
 
 // Each interposer finds OpenSSL's definition once (a function-local static: thread-safe).
 #define MTLS_INTERPOSE_FETCH(Type, kind)                                                   \
@@ -107,7 +107,7 @@ int EVP_KEYMGMT_names_do_all(const EVP_KEYMGMT* keymgmt, void (*fn)(const char*,
                              void* data) {
   using Fn = int (*)(const EVP_KEYMGMT*, void (*)(const char*, void*), void*);
   static const auto real = next_definition<Fn>("EVP_KEYMGMT_names_do_all");
-  mtls::load::FetchCache* cache = mtls::load::t_cache;
+  mtls::interpose::FetchCache* cache = mtls::interpose::t_cache;
   if (!cache || !keymgmt || !fn) return real(keymgmt, fn, data);
   const auto* kept = cache->names(keymgmt);
   if (!kept) {

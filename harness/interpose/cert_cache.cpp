@@ -1,10 +1,10 @@
-#include "load/cert_cache.hpp"
+#include "interpose/cert_cache.hpp"
 
 #include <openssl/x509.h>
 
-#include "load/interpose.hpp"
+#include "interpose/next_definition.hpp"
 
-namespace mtls::load {
+namespace mtls::interpose {
 namespace {
 
 thread_local CertCache* t_cache = nullptr;
@@ -40,13 +40,13 @@ void CertCache::add(std::string_view der, X509* x) {
 
 void use_cert_cache(CertCache* cache) { t_cache = cache; }
 
-}  // namespace mtls::load
+}  // namespace mtls::interpose
 
 extern "C" X509* d2i_X509(X509** a, const unsigned char** in, long len) {
   using Fn = X509* (*)(X509**, const unsigned char**, long);
-  static const auto real = mtls::load::next_definition<Fn>("d2i_X509");
-  mtls::load::CertCache* cache = mtls::load::t_cache;
-  const long n = (cache && in && *in) ? mtls::load::der_length(*in, len) : 0;
+  static const auto real = mtls::interpose::next_definition<Fn>("d2i_X509");
+  mtls::interpose::CertCache* cache = mtls::interpose::t_cache;
+  const long n = (cache && in && *in) ? mtls::interpose::der_length(*in, len) : 0;
   if (n == 0) return real(a, in, len);
   const std::string_view der(reinterpret_cast<const char*>(*in), static_cast<std::size_t>(n));
   if (X509* hit = cache->find(der)) {
