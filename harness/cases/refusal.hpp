@@ -5,7 +5,7 @@
 
 #include <string>
 
-#include "probe/outcome.hpp"
+#include "probe/observed.hpp"
 #include "scenario/scenario.hpp"
 
 namespace mtls::cases {

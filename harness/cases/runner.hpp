@@ -9,20 +9,14 @@
 #include "cases/target_log.hpp"
 #include "cases/verdict.hpp"
 #include "pki/fixtures.hpp"
-#include "probe/outcome.hpp"
+#include "probe/observed.hpp"
+#include "report/model/case_result.hpp"
 #include "scenario/scenario.hpp"
 #include "target/target.hpp"
 
 namespace mtls::cases {
 
-struct CaseResult {
-  std::string case_name;
-  std::string identity;
-  scenario::Fault fault = scenario::Fault::none;
-  scenario::TlsVersion version = scenario::TlsVersion::tls1_3;
-  Verdict verdict;
-  probe::Outcome outcome;
-};
+using report::CaseResult;
 
 struct RunOptions {
   std::string profile;                            // gateway profile used to read reasons

@@ -368,7 +368,4 @@ Verdict version_not_offered(const scenario::Case& c, const std::string& why) {
   return v;
 }
 
-std::string to_string(Status s) { return std::string(info(s).json); }
-std::string words(Status s) { return std::string(info(s).words); }
-
 }  // namespace mtls::cases

@@ -5,19 +5,20 @@
 #include <string>
 #include <vector>
 
-#include "cases/verdict_kinds.hpp"
-#include "probe/outcome.hpp"
+#include "probe/observed.hpp"
+#include "report/model/verdict_kinds.hpp"
 #include "scenario/scenario.hpp"
 
 namespace mtls::cases {
 
-struct Verdict {
-  Status status = Status::pass;
-  Observed observed = Observed::accepted;
-  std::string expected_text;  // "reject at TLS (certificate_expired)"
-  std::string observed_text;  // "TLS alert certificate_expired (during handshake)"
-  std::string message;        // one line; empty when passing
-};
+// The verdict kinds and the verdict are the report model's (report/model/verdict_kinds.hpp).
+using report::info;
+using report::kObservedKinds;
+using report::kStatuses;
+using report::Observed;
+using report::Status;
+using report::StatusInfo;
+using report::Verdict;
 
 // What the harness knows of the identity a case presents, beyond its declared fault.
 struct PresentedIdentity {
@@ -42,10 +43,9 @@ Verdict skipped(const scenario::Case& c);
 Verdict version_not_offered(const scenario::Case& c, const std::string& why);
 
 using probe::classify;
-using probe::to_string;
 using probe::version_refusal;
+using report::to_string;
+using report::words;
 std::string describe(const probe::Outcome& o);  // observed_text
-std::string to_string(Status);                  // the json name: "not_checkable"
-std::string words(Status);                      // for people: "not checkable"
 
 }  // namespace mtls::cases

@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "cases/profile.hpp"
+#include "cases/revoked_resume.hpp"
 #include "cases/runner.hpp"
 #include "cli/commands.hpp"
 #include "cli/load_or_exit.hpp"
@@ -29,6 +30,7 @@
 #include "scenario/names.hpp"
 #include "target/gateway_log.hpp"
 #include "target/target.hpp"
+#include "report/model/gates.hpp"
 
 namespace mtls::cli {
 namespace {
@@ -218,7 +220,7 @@ std::vector<load::PhaseResult> run_load(const scenario::Scenario& s, const pki::
     if (!stop.load() && phase.resumption != scenario::Resumption::none) {
       auto& result = out.back();
       try {
-        result.revoked_resume = load::check_revoked_resume(phase, s, f, tgt);
+        result.revoked_resume = cases::check_revoked_resume(phase, s, f, tgt);
       } catch (const std::exception& e) {
         // Nothing to revoke with (a brought identity whose CA's CRL the harness does not
         // hold): the check is skipped with the reason; the run goes on.
@@ -230,7 +232,7 @@ std::vector<load::PhaseResult> run_load(const scenario::Scenario& s, const pki::
       std::cerr << fmt::format("load phase '{}': revoked client resuming its session: {}: {}\n",
                                phase.name, c.outcome, c.detail);
       // revoked_resume is a gate on this answer: judge the gates again with it.
-      result.gates = load::evaluate_gates(phase.gates, result);
+      result.gates = report::evaluate_gates(phase.gates, result);
     }
   }
   return out;

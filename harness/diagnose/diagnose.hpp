@@ -11,7 +11,7 @@
 #include <vector>
 
 #include "diagnose/client_cert.hpp"
-#include "probe/outcome.hpp"
+#include "probe/observed.hpp"
 #include "scenario/scenario.hpp"
 #include "target/target.hpp"
 

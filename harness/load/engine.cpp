@@ -14,6 +14,7 @@
 #include "load/progress.hpp"
 #include "load/worker.hpp"
 #include "measure/cpu.hpp"
+#include "report/model/gates.hpp"
 
 namespace mtls::load {
 namespace {
@@ -242,7 +243,7 @@ PhaseResult run_phase(const scenario::LoadPhase& phase, const scenario::Scenario
   r.phase_s = seconds(ended - plan.t0);
   r.cpu.target_source = target.source();
   finish_cpu(r, target_before, target_after, opts.target_in_process && opts.target_pid <= 0);
-  r.gates = evaluate_gates(phase.gates, r);
+  r.gates = report::evaluate_gates(phase.gates, r);
   return r;
 }
 

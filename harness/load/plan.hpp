@@ -10,7 +10,10 @@
 
 #include <boost/asio/ip/address.hpp>
 
-#include "load/engine.hpp"
+#include "load/options.hpp"
+#include "pki/fixtures.hpp"
+#include "scenario/scenario.hpp"
+#include "target/target.hpp"
 #include "tlsclient/credentials.hpp"
 
 namespace mtls::load {

@@ -5,7 +5,7 @@
 #include <chrono>
 #include <string>
 
-#include "load/engine.hpp"
+#include "load/options.hpp"
 
 namespace mtls::load {
 

@@ -5,7 +5,8 @@
 #include <cstdint>
 #include <vector>
 
-#include "load/engine.hpp"
+#include "load/result.hpp"
+#include "measure/errors.hpp"
 
 namespace mtls::load {
 

@@ -5,7 +5,7 @@
 
 #include <string>
 
-#include "probe/outcome.hpp"
+#include "probe/observed.hpp"
 
 namespace mtls::probe {
 

@@ -41,14 +41,4 @@ Observed classify(const Outcome& o) {
   return Observed::refused_tls;
 }
 
-std::string to_string(Observed o) {
-  switch (o) {
-#define MTLS_X(kind) \
-  case Observed::kind: return #kind;
-    MTLS_OBSERVED_KINDS(MTLS_X)
-#undef MTLS_X
-  }
-  return "?";
-}
-
 }  // namespace mtls::probe

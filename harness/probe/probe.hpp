@@ -5,7 +5,7 @@
 #include <optional>
 #include <string>
 
-#include "probe/outcome.hpp"
+#include "probe/observed.hpp"
 #include "scenario/scenario.hpp"
 #include "tlsclient/credentials.hpp"
 

@@ -1,5 +1,6 @@
 #include <nlohmann/json.hpp>
 
+#include "report/phase_json.hpp"
 #include "report/report.hpp"
 
 namespace mtls::report {
@@ -7,7 +8,7 @@ namespace {
 
 using nlohmann::json;
 
-json outcome_json(const probe::Outcome& o) {
+json outcome_json(const Outcome& o) {
   json alerts = json::array();
   for (const auto& a : o.alerts)
     alerts.push_back({{"code", a.code},
@@ -16,7 +17,7 @@ json outcome_json(const probe::Outcome& o) {
                       {"stage", a.during_handshake ? "handshake" : "after_handshake"},
                       {"fatal", a.fatal}});
   return {
-      {"tcp", probe::to_string(o.tcp)},
+      {"tcp", to_string(o.tcp)},
       {"tls",
        {{"handshake_done", o.handshake_done},
         {"version", o.tls_version},
@@ -46,7 +47,7 @@ json client_cas_json(const Report& r) {
 
 json load_json(const Report& r) {
   json phases = json::array();
-  for (const auto& p : r.phases) phases.push_back(load::to_json(p));
+  for (const auto& p : r.phases) phases.push_back(to_json(p));
   return phases;
 }
 
@@ -62,10 +63,10 @@ std::string to_json(const Report& r) {
         {"identity", c.identity},
         {"fault", scenario::to_string(c.fault)},
         {"tls_version", scenario::to_string(c.version)},
-        {"verdict", cases::to_string(c.verdict.status)},
+        {"verdict", to_string(c.verdict.status)},
         {"expected", c.verdict.expected_text},
         {"observed", c.verdict.observed_text},
-        {"observed_class", cases::to_string(c.verdict.observed)},
+        {"observed_class", to_string(c.verdict.observed)},
         {"message", c.verdict.message},
         {"outcome", outcome_json(c.outcome)},
     });

@@ -1,6 +1,7 @@
 #include <algorithm>
 #include <fmt/core.h>
 
+#include "report/model/gates.hpp"
 #include "report/report.hpp"
 
 namespace mtls::report {
@@ -26,8 +27,8 @@ std::string xml_escape(const std::string& in) {
 }
 
 // The <failure>/<error>/<skipped> element of one case, from its verdict kind.
-std::string case_element(const cases::CaseResult& c) {
-  const auto& kind = cases::info(c.verdict.status);
+std::string case_element(const CaseResult& c) {
+  const auto& kind = info(c.verdict.status);
   if (kind.junit.empty()) return "";
   const std::string message = xml_escape(c.verdict.message);
   if (kind.junit == "skipped") return fmt::format("\n      <skipped message=\"{}\"/>\n    ", message);
@@ -37,11 +38,11 @@ std::string case_element(const cases::CaseResult& c) {
   // The type says which kind of not-passing this is: a CI reader tells a gateway that
   // disagrees (mismatch) from a check that could not be made.
   std::string type = "mismatch";
-  if (c.verdict.status == cases::Status::inconclusive) type = "inconclusive";
-  else if (c.verdict.status == cases::Status::error)
-    type = c.verdict.observed == cases::Observed::target_misbehaved ? "target_misbehaved"
-           : c.verdict.observed == cases::Observed::version_not_offered ? "version_not_offered"
-           : c.verdict.observed == cases::Observed::tcp_failure         ? "unreachable"
+  if (c.verdict.status == Status::inconclusive) type = "inconclusive";
+  else if (c.verdict.status == Status::error)
+    type = c.verdict.observed == Observed::target_misbehaved ? "target_misbehaved"
+           : c.verdict.observed == Observed::version_not_offered ? "version_not_offered"
+           : c.verdict.observed == Observed::tcp_failure         ? "unreachable"
                                                                         : "probe";
   return fmt::format("\n      <{} message=\"{}\" type=\"{}\">{}</{}>\n    ", kind.junit,
                      message.empty() ? xml_escape(c.verdict.observed_text) : message, type, detail,
@@ -53,7 +54,7 @@ std::string case_element(const cases::CaseResult& c) {
 std::string to_junit(const Report& r) {
   const auto cs = r.summary();
   int total = cs.total, failures = cs.failed, errors = 0, skipped = 0;
-  for (const auto& k : cases::kStatuses) {
+  for (const auto& k : kStatuses) {
     if (k.junit == "error") errors += cs.count(k.status);
     if (k.junit == "skipped") skipped += cs.count(k.status);
   }
@@ -99,7 +100,7 @@ std::string to_junit(const Report& r) {
                          p.measured_s);
       if (!g.pass)
         out += fmt::format("\n      <failure message=\"{}\" type=\"gate\">{}</failure>\n    ",
-                           xml_escape(p.name + ": " + g.text), xml_escape(load::gate_line(p)));
+                           xml_escape(p.name + ": " + g.text), xml_escape(gate_line(p)));
       out += "</testcase>\n";
     }
   }

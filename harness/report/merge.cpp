@@ -4,7 +4,7 @@
 
 #include <fmt/format.h>
 
-#include "load/merge.hpp"
+#include "report/phase_merge.hpp"
 #include "report/read.hpp"
 
 namespace mtls::report {
@@ -101,9 +101,9 @@ Report merge_shard_reports(const std::vector<ShardReport>& given) {
   }
   m.target = fmt::format("{}", fmt::join(targets, "; "));
   for (std::size_t i = 0; i < shards.front()->report.phases.size(); ++i) {
-    std::vector<load::PhaseResult> parts;
+    std::vector<PhaseResult> parts;
     for (const auto* s : shards) parts.push_back(s->report.phases[i]);
-    out.phases.push_back(load::merge_shards(parts));
+    out.phases.push_back(merge_shards(parts));
   }
   return out;
 }

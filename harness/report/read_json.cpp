@@ -5,6 +5,7 @@
 
 #include "common/files.hpp"
 #include "report/read.hpp"
+#include "report/phase_json.hpp"
 #include "report/read_numbers.hpp"
 #include "scenario/names.hpp"
 
@@ -32,18 +33,18 @@ E scenario_name(const json& j, const char* key) {
   throw std::invalid_argument(std::string(key) + ": unknown value '" + text + "'");
 }
 
-constexpr auto kStatuses = [] {
-  std::array<cases::Status, cases::kStatuses.size()> out{};
-  for (std::size_t i = 0; i < out.size(); ++i) out[i] = cases::kStatuses[i].status;
+constexpr auto kStatusValues = [] {
+  std::array<Status, kStatuses.size()> out{};
+  for (std::size_t i = 0; i < out.size(); ++i) out[i] = kStatuses[i].status;
   return out;
 }();
-constexpr std::array kTcp = {probe::TcpResult::not_attempted, probe::TcpResult::connected,
-                             probe::TcpResult::refused, probe::TcpResult::timeout,
-                             probe::TcpResult::unreachable};
+constexpr std::array kTcp = {TcpResult::not_attempted, TcpResult::connected,
+                             TcpResult::refused, TcpResult::timeout,
+                             TcpResult::unreachable};
 
-probe::Outcome read_outcome(const json& j) {
-  probe::Outcome o;
-  o.tcp = by_name(j, "tcp", kTcp, [](auto v) { return probe::to_string(v); });
+Outcome read_outcome(const json& j) {
+  Outcome o;
+  o.tcp = by_name(j, "tcp", kTcp, [](auto v) { return to_string(v); });
   const auto& tls = j.at("tls");
   o.handshake_done = tls.at("handshake_done").get<bool>();
   o.tls_version = tls.at("version").get<std::string>();
@@ -70,15 +71,15 @@ probe::Outcome read_outcome(const json& j) {
   return o;
 }
 
-cases::CaseResult read_case(const json& j) {
-  cases::CaseResult c;
+CaseResult read_case(const json& j) {
+  CaseResult c;
   c.case_name = j.at("case").get<std::string>();
   try {
     c.identity = j.at("identity").get<std::string>();
     c.fault = scenario_name<scenario::Fault>(j, "fault");
     c.version = scenario_name<scenario::TlsVersion>(j, "tls_version");
-    c.verdict.status = by_name(j, "verdict", kStatuses, [](auto v) { return cases::to_string(v); });
-    c.verdict.observed = by_name(j, "observed_class", cases::kObservedKinds, [](auto v) { return cases::to_string(v); });
+    c.verdict.status = by_name(j, "verdict", kStatusValues, [](auto v) { return to_string(v); });
+    c.verdict.observed = by_name(j, "observed_class", kObservedKinds, [](auto v) { return to_string(v); });
     c.verdict.expected_text = j.at("expected").get<std::string>();
     c.verdict.observed_text = j.at("observed").get<std::string>();
     c.verdict.message = j.at("message").get<std::string>();
@@ -135,7 +136,7 @@ Report report_from_json(const std::string& text, const std::string& source) {
   try {
     r.meta = read_meta(doc.at("meta"));
     for (const auto& c : doc.at("cases")) r.cases.push_back(read_case(c));
-    for (const auto& p : doc.at("load")) r.phases.push_back(load::phase_result_from_json(p));
+    for (const auto& p : doc.at("load")) r.phases.push_back(phase_result_from_json(p));
   } catch (const std::exception& e) {
     throw ReportError(source + ": " + e.what());
   }

@@ -8,8 +8,8 @@
 #include <string>
 #include <vector>
 
-#include "cases/runner.hpp"
-#include "load/engine.hpp"
+#include "report/model/case_result.hpp"
+#include "report/model/phase.hpp"
 
 namespace mtls::report {
 
@@ -46,17 +46,17 @@ struct ClientCaNames {
 };
 
 // One entry per TLS version some probe completed enough of a handshake on.
-std::vector<ClientCaNames> client_ca_names(const std::vector<cases::CaseResult>& cases);
+std::vector<ClientCaNames> client_ca_names(const std::vector<CaseResult>& cases);
 
 struct Summary {
   int total = 0, passed = 0, failed = 0, errors = 0, inconclusive = 0, not_checkable = 0, skipped = 0;
-  int count(cases::Status s) const;
+  int count(Status s) const;
 };
 
 struct Report {
   Meta meta;
-  std::vector<cases::CaseResult> cases;
-  std::vector<load::PhaseResult> phases;  // [[load]] phases, in scenario order
+  std::vector<CaseResult> cases;
+  std::vector<PhaseResult> phases;  // [[load]] phases, in scenario order
   Summary summary() const;  // of the cases
   int gates_failed() const;
   // 0 all expectations and gates hold, 1 some do not (or partial, or inconclusive), 3 target

@@ -12,21 +12,21 @@ namespace mtls::report {
 
 namespace {
 
-int* counter(Summary& s, cases::Status status) {
+int* counter(Summary& s, Status status) {
   switch (status) {
-    case cases::Status::pass: return &s.passed;
-    case cases::Status::fail: return &s.failed;
-    case cases::Status::error: return &s.errors;
-    case cases::Status::inconclusive: return &s.inconclusive;
-    case cases::Status::not_checkable: return &s.not_checkable;
-    case cases::Status::skipped: return &s.skipped;
+    case Status::pass: return &s.passed;
+    case Status::fail: return &s.failed;
+    case Status::error: return &s.errors;
+    case Status::inconclusive: return &s.inconclusive;
+    case Status::not_checkable: return &s.not_checkable;
+    case Status::skipped: return &s.skipped;
   }
   return &s.errors;
 }
 
 }  // namespace
 
-int Summary::count(cases::Status status) const { return *counter(const_cast<Summary&>(*this), status); }
+int Summary::count(Status status) const { return *counter(const_cast<Summary&>(*this), status); }
 
 Summary Report::summary() const {
   Summary s;
@@ -37,7 +37,7 @@ Summary Report::summary() const {
   return s;
 }
 
-std::vector<ClientCaNames> client_ca_names(const std::vector<cases::CaseResult>& cases) {
+std::vector<ClientCaNames> client_ca_names(const std::vector<CaseResult>& cases) {
   std::vector<ClientCaNames> out;
   for (const auto& c : cases) {
     // Only a probe that got past the server's first flight knows whether a request came.
@@ -63,11 +63,11 @@ int Report::exit_code() const {
   int ran = s.total - s.skipped;
   int unreachable = 0;
   for (const auto& c : cases)
-    if (c.verdict.observed == cases::Observed::tcp_failure) ++unreachable;
+    if (c.verdict.observed == Observed::tcp_failure) ++unreachable;
   if (meta.stop_signal > 0) return 130;
   if (ran > 0 && unreachable == ran) return 3;
   bool failing = gates_failed() > 0 || meta.partial;
-  for (const auto& k : cases::kStatuses) failing = failing || (k.fails_run && s.count(k.status) > 0);
+  for (const auto& k : kStatuses) failing = failing || (k.fails_run && s.count(k.status) > 0);
   return failing ? 1 : 0;
 }
 

@@ -8,19 +8,19 @@
 namespace mtls::report {
 namespace {
 
-const char* badge(cases::Status s) {
+const char* badge(Status s) {
   switch (s) {
-    case cases::Status::pass: return "✅ pass";
-    case cases::Status::fail: return "❌ fail";
-    case cases::Status::error: return "⚠️ error";
-    case cases::Status::inconclusive: return "❔ inconclusive";
-    case cases::Status::not_checkable: return "🚫 not checkable";
-    case cases::Status::skipped: return "⏭️ skipped";
+    case Status::pass: return "✅ pass";
+    case Status::fail: return "❌ fail";
+    case Status::error: return "⚠️ error";
+    case Status::inconclusive: return "❔ inconclusive";
+    case Status::not_checkable: return "🚫 not checkable";
+    case Status::skipped: return "⏭️ skipped";
   }
   return "";
 }
 
-void case_table(std::string& out, const std::vector<const cases::CaseResult*>& cases) {
+void case_table(std::string& out, const std::vector<const CaseResult*>& cases) {
   out += "| case | TLS | expected | observed | verdict |\n|---|---|---|---|---|\n";
   for (const auto* c : cases)
     out += fmt::format("| {} | {} | {} | {} | {} |\n", markdown_escape(c->case_name),
@@ -28,7 +28,7 @@ void case_table(std::string& out, const std::vector<const cases::CaseResult*>& c
                        markdown_escape(c->verdict.observed_text), badge(c->verdict.status));
 }
 
-void phase_section(std::string& out, const load::PhaseResult& p) {
+void phase_section(std::string& out, const PhaseResult& p) {
   const bool gates_ok = p.gates_pass();
   out += fmt::format("\n### Load phase {}{}\n\n", markdown_escape(p.name),
                      p.gates.empty() ? "" : gates_ok ? " ✅" : " ❌");
@@ -125,7 +125,7 @@ std::string to_markdown(const Report& r) {
     else out += fmt::format("\nClient CAs (TLS {}): {}\n", v, markdown_escape(fmt::format("{}", fmt::join(n.names, "; "))));
   }
 
-  std::vector<const cases::CaseResult*> failing, rest;
+  std::vector<const CaseResult*> failing, rest;
   for (const auto& row : case_rows_failing_first(r))
     for (const auto* c : row.cells) (is_failure(c->verdict.status) ? failing : rest).push_back(c);
   if (!failing.empty()) {

@@ -3,6 +3,7 @@
 #include <ostream>
 
 #include "common/printable.hpp"
+#include "report/phase_text.hpp"
 #include "report/report.hpp"
 
 namespace mtls::report {
@@ -44,9 +45,9 @@ void print_client_cas(const Report& r, std::ostream& out) {
 std::string verdict_counts(const Summary& s) { return counts_line(s); }
 
 void print_table(const Report& r, std::ostream& out, bool color) {
-  auto paint = [color](cases::Status s, const std::string& text) {
+  auto paint = [color](Status s, const std::string& text) {
     if (!color) return text;
-    return fmt::format("\033[{}m{}\033[0m", cases::info(s).colour, text);
+    return fmt::format("\033[{}m{}\033[0m", info(s).colour, text);
   };
   std::size_t wcase = 4, wexp = 8, wobs = 8;
   for (const auto& c : r.cases) {
@@ -61,20 +62,20 @@ void print_table(const Report& r, std::ostream& out, bool color) {
     if (observed.size() > 70) observed = observed.substr(0, 67) + "...";
     out << fmt::format("{:<{}}  {:<3}  {:<{}}  {:<{}}  {}\n", printable(c.case_name), wcase,
                        scenario::to_string(c.version), c.verdict.expected_text, wexp, observed,
-                       wobs, paint(c.verdict.status, cases::words(c.verdict.status)));
+                       wobs, paint(c.verdict.status, words(c.verdict.status)));
   }
   print_client_cas(r, out);
   for (const auto& c : r.cases) {
-    const auto& kind = cases::info(c.verdict.status);
+    const auto& kind = info(c.verdict.status);
     if (!kind.label.empty() && !c.verdict.message.empty())
       out << paint(c.verdict.status, std::string(kind.label)) << " " << printable(c.verdict.message)
           << "\n";
   }
   for (const auto& p : r.phases) {
     out << "\n";
-    load::print_summary(out, p);
+    print_summary(out, p);
     for (const auto& g : p.gates)
-      out << (g.pass ? "gate" : paint(cases::Status::fail, "GATE FAILED")) << " "
+      out << (g.pass ? "gate" : paint(Status::fail, "GATE FAILED")) << " "
           << printable(p.name) << ": " << g.text << "\n";
   }
   const auto s = r.summary();

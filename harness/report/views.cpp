@@ -6,20 +6,20 @@
 namespace mtls::report {
 namespace {
 
-int rank(cases::Status s) {
-  if (cases::info(s).fails_run) return 0;
+int rank(Status s) {
+  if (info(s).fails_run) return 0;
   switch (s) {
-    case cases::Status::pass: return 1;
-    case cases::Status::not_checkable: return 2;
+    case Status::pass: return 1;
+    case Status::not_checkable: return 2;
     default: return 3;
   }
 }
 
 }  // namespace
 
-bool is_failure(cases::Status s) { return cases::info(s).fails_run; }
+bool is_failure(Status s) { return info(s).fails_run; }
 
-std::vector<LatencyRow> latency_rows(const load::PhaseResult& p) {
+std::vector<LatencyRow> latency_rows(const PhaseResult& p) {
   std::vector<LatencyRow> rows = {{"tcp connect", &p.connect},
                                   {"handshake full", &p.handshake_full},
                                   {"handshake resumed", &p.handshake_resumed},

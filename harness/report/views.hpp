@@ -21,20 +21,20 @@ struct LatencyRow {
   const char* label;
   const measure::Histogram* hist;
 };
-std::vector<LatencyRow> latency_rows(const load::PhaseResult& p);
+std::vector<LatencyRow> latency_rows(const PhaseResult& p);
 
 // Cases grouped by case name (one row per case, one cell per TLS version), the rows with a
 // cell that fails the run first, then passing ones, then not checkable, then skipped ones;
 // scenario order within.
 struct CaseRow {
   std::string case_name;
-  std::vector<const cases::CaseResult*> cells;  // in TLS version order of the run
-  cases::Status worst = cases::Status::pass;
+  std::vector<const CaseResult*> cells;  // in TLS version order of the run
+  Status worst = Status::pass;
 };
 std::vector<CaseRow> case_rows_failing_first(const Report& r);
 
 // The verdicts that fail a run: fail, error, inconclusive.
-bool is_failure(cases::Status s);
+bool is_failure(Status s);
 
 // "3.21" (ms, three significant-ish digits), "—" for a histogram without samples.
 std::string format_ms(std::uint64_t ns);

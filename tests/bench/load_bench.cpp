@@ -29,6 +29,7 @@
 #include "load_bench_tools.hpp"
 #include "measure/cpu.hpp"
 #include "tls_floor.hpp"
+#include "report/phase_text.hpp"
 
 namespace fs = std::filesystem;
 using namespace mtls;
@@ -130,7 +131,7 @@ Row run_engine(const Settings& st, const scenario::Scenario& s, const pki::Fixtu
   o.cache_peer_certificates = std::getenv("BENCH_NO_CERT_CACHE") == nullptr;
   o.cache_fetched_methods = std::getenv("BENCH_NO_FETCH_CACHE") == nullptr;
   const auto r = load::run_phase(p, s, f, endpoint(n, f), o);
-  if (std::getenv("BENCH_ENGINE_ONLY")) load::print_summary(std::cerr, r);
+  if (std::getenv("BENCH_ENGINE_ONLY")) report::print_summary(std::cerr, r);
   Row row;
   row.tool = "engine";
   row.hs_per_s = r.handshakes_per_s();

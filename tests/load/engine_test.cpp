@@ -5,6 +5,9 @@
 #include <nlohmann/json.hpp>
 
 #include "load_support.hpp"
+#include "report/phase_json.hpp"
+#include "report/phase_text.hpp"
+#include "report/model/gates.hpp"
 
 namespace mtls::test {
 namespace {
@@ -24,9 +27,9 @@ scenario::Scenario scenario_for(const target::RunningTarget& t) {
 load::PhaseResult run(const scenario::LoadPhase& p, const scenario::Scenario& s,
                       const target::RunningTarget& t, load::PhaseOptions o) {
   auto r = load::run_phase(p, s, load_fixtures(), t.endpoint(), o);
-  INFO(load::to_json(r).dump(2));
+  INFO(report::to_json(r).dump(2));
   std::ostringstream summary;
-  load::print_summary(summary, r);
+  report::print_summary(summary, r);
   UNSCOPED_INFO(summary.str());
   return r;
 }
@@ -290,8 +293,8 @@ TEST_CASE("gates: a too-tight gate fails, a loose one passes", "[load]") {
   CHECK(r.gates[1].pass);
   CHECK(r.gates[2].pass);
   CHECK_FALSE(r.gates_pass());
-  CHECK(load::gate_line(r).find("handshake_p99_ms <= 0.001") != std::string::npos);
-  const auto j = load::to_json(r);
+  CHECK(report::gate_line(r).find("handshake_p99_ms <= 0.001") != std::string::npos);
+  const auto j = report::to_json(r);
   CHECK(j["gates_pass"] == false);
   CHECK(j["gates"][0]["pass"] == false);
 }

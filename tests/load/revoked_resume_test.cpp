@@ -4,7 +4,7 @@
 #include <chrono>
 #include <fmt/core.h>
 
-#include "load/revoked_resume.hpp"
+#include "cases/revoked_resume.hpp"
 #include "load_support.hpp"
 
 namespace mtls::test {
@@ -39,7 +39,7 @@ TEST_CASE("a client revoked after its session began: resuming it is reported", "
   auto p = short_phase(1);
   p.resumption = row.mode;
   p.tls_version = row.version;
-  const auto c = load::check_revoked_resume(p, load_scenario(), load_fixtures(), *target);
+  const auto c = cases::check_revoked_resume(p, load_scenario(), load_fixtures(), *target);
   INFO(c.detail);
   CHECK(c.identity == "valid");
   CHECK(c.outcome == row.outcome);
@@ -58,21 +58,21 @@ TEST_CASE("the revoked-resumption check says why it did not run", "[load][revoke
   auto target = serve(TargetKind::embedded);
   auto p = short_phase(1);
   SECTION("no resumption in the phase") {
-    const auto c = load::check_revoked_resume(p, load_scenario(), load_fixtures(), *target);
+    const auto c = cases::check_revoked_resume(p, load_scenario(), load_fixtures(), *target);
     CHECK(c.outcome == "not_checked");
     CHECK(c.detail == "the phase does not resume sessions");
   }
   SECTION("only faulty identities in the phase") {
     p.resumption = Resumption::psk;
     p.identities = {{"expired", 1.0}};
-    const auto c = load::check_revoked_resume(p, load_scenario(), load_fixtures(), *target);
+    const auto c = cases::check_revoked_resume(p, load_scenario(), load_fixtures(), *target);
     CHECK(c.outcome == "not_checked");
     CHECK_THAT(c.detail, Catch::Contains("no valid generated identity"));
   }
   SECTION("a target without resumption: inconclusive, with the reason") {
     auto plain = serve(TargetKind::embedded, false);
     p.resumption = Resumption::psk;
-    const auto c = load::check_revoked_resume(p, load_scenario(), load_fixtures(), *plain);
+    const auto c = cases::check_revoked_resume(p, load_scenario(), load_fixtures(), *plain);
     CHECK(c.outcome == "inconclusive");
     CHECK_THAT(c.detail, Catch::Contains("no resumable session"));
   }
@@ -118,7 +118,7 @@ TEST_CASE("a TCP connect error is never a refusal on resumption", "[load][revoke
   p.resumption = Resumption::psk;
   p.tls_version = TlsVersion::tls1_3;
   const auto started = std::chrono::steady_clock::now();
-  const auto c = load::check_revoked_resume(p, load_scenario(), load_fixtures(), target);
+  const auto c = cases::check_revoked_resume(p, load_scenario(), load_fixtures(), target);
   INFO(c.detail);
   CHECK(c.outcome == "unreachable");
   CHECK_THAT(c.detail, Catch::StartsWith(fmt::format("no TCP connection to 127.0.0.1:{} {} (connect:",

@@ -16,6 +16,7 @@
 #include <nlohmann/json.hpp>
 
 #include "load_support.hpp"
+#include "report/phase_json.hpp"
 
 namespace mtls::test {
 namespace {
@@ -23,7 +24,7 @@ namespace {
 load::PhaseResult run(const scenario::LoadPhase& p, const target::Endpoint& ep,
                       load::PhaseOptions o = quiet()) {
   auto r = load::run_phase(p, load_scenario(), load_fixtures(), ep, o);
-  INFO(load::to_json(r).dump(2));
+  INFO(report::to_json(r).dump(2));
   return r;
 }
 
@@ -111,9 +112,9 @@ TEST_CASE("window: rates, figures and the per-second series count only the measu
   CHECK(r.phase_s <= row.duration_s + r.drain.limit_s + 1.0);
   CHECK(r.phase_s >= row.duration_s);
   if (row.rate > 0) CHECK(r.drain.counts.connections > 0);  // an overloaded target has a queue
-  const auto j = load::to_json(r);
+  const auto j = report::to_json(r);
   CHECK(j.at("drain").at("counts").at("connections").get<std::uint64_t>() == r.drain.counts.connections);
-  CHECK(load::phase_result_from_json(j).drain.counts.connections == r.drain.counts.connections);
+  CHECK(report::phase_result_from_json(j).drain.counts.connections == r.drain.counts.connections);
 }
 
 TEST_CASE("drain: a target that never answers holds the phase only for drain_s, then its "

@@ -7,22 +7,22 @@
 
 namespace mtls::test {
 
-inline cases::CaseResult case_result(const std::string& name, scenario::TlsVersion v,
-                                     cases::Status status, const std::string& observed) {
-  cases::CaseResult c;
+inline report::CaseResult case_result(const std::string& name, scenario::TlsVersion v,
+                                     report::Status status, const std::string& observed) {
+  report::CaseResult c;
   c.case_name = name;
   c.identity = name;
   c.version = v;
   c.verdict.status = status;
   c.verdict.expected_text = "reject at TLS alert certificate_expired (certificate_expired)";
   c.verdict.observed_text = observed;
-  if (status == cases::Status::fail || status == cases::Status::error)
+  if (status == report::Status::fail || status == report::Status::error)
     c.verdict.message = name + " [TLS " + scenario::to_string(v) + "]: expected reject, got " + observed;
   return c;
 }
 
-inline load::PhaseResult phase(const std::string& name, bool open, bool resumed) {
-  load::PhaseResult p;
+inline report::PhaseResult phase(const std::string& name, bool open, bool resumed) {
+  report::PhaseResult p;
   p.name = name;
   p.mode = open ? "open" : "closed";
   p.threads = 2;
@@ -90,14 +90,14 @@ inline report::Report sample_report() {
   r.meta.finished_at = "2026-01-01T00:00:05Z";
   r.meta.target_log = "2026/01/01 [info] client sent <b>bad</b> & left";
   r.cases = {
-      case_result("valid", TlsVersion::tls1_2, cases::Status::pass, "HTTP 200"),
-      case_result("valid", TlsVersion::tls1_3, cases::Status::pass, "HTTP 200"),
-      case_result("later", TlsVersion::tls1_3, cases::Status::skipped, "not run"),
-      case_result("expired <script>alert(1)</script>", TlsVersion::tls1_2, cases::Status::pass,
+      case_result("valid", TlsVersion::tls1_2, report::Status::pass, "HTTP 200"),
+      case_result("valid", TlsVersion::tls1_3, report::Status::pass, "HTTP 200"),
+      case_result("later", TlsVersion::tls1_3, report::Status::skipped, "not run"),
+      case_result("expired <script>alert(1)</script>", TlsVersion::tls1_2, report::Status::pass,
                   "TLS alert certificate_expired"),
-      case_result("expired <script>alert(1)</script>", TlsVersion::tls1_3, cases::Status::fail,
+      case_result("expired <script>alert(1)</script>", TlsVersion::tls1_3, report::Status::fail,
                   "HTTP 200 | \"accepted\""),
-      case_result("untrusted-server", TlsVersion::tls1_3, cases::Status::error,
+      case_result("untrusted-server", TlsVersion::tls1_3, report::Status::error,
                   "client error: unable to get local issuer certificate"),
   };
   r.cases[4].fault = scenario::Fault::expired;

@@ -18,22 +18,22 @@ report::Report sample() {
   r.meta.scenario_name = "sample & <co>";
   r.meta.harness_version = "0.1.0";
   r.meta.started_at = "2026-01-01T00:00:00Z";
-  cases::CaseResult pass;
+  report::CaseResult pass;
   pass.case_name = "valid";
   pass.identity = "valid";
   pass.version = scenario::TlsVersion::tls1_3;
   pass.verdict.expected_text = "accept";
   pass.verdict.observed_text = "HTTP 200";
   pass.outcome.http_status = 200;
-  cases::CaseResult fail = pass;
+  report::CaseResult fail = pass;
   fail.case_name = "expired";
   fail.fault = scenario::Fault::expired;
   fail.version = scenario::TlsVersion::tls1_2;
-  fail.verdict.status = cases::Status::fail;
+  fail.verdict.status = report::Status::fail;
   fail.verdict.message = "expired [TLS 1.2]: expected reject at TLS, got HTTP 200 — the gateway accepted an expired certificate";
-  cases::CaseResult skip = pass;
+  report::CaseResult skip = pass;
   skip.case_name = "later";
-  skip.verdict.status = cases::Status::skipped;
+  skip.verdict.status = report::Status::skipped;
   skip.verdict.message = "skipped: needs OCSP";
   r.cases = {pass, fail, skip};
   return r;
@@ -64,8 +64,8 @@ TEST_CASE("summary and exit code") {
 TEST_CASE("every probe refused at TCP means the target is unreachable: exit 3") {
   auto r = sample();
   for (auto& c : r.cases) {
-    c.verdict.status = cases::Status::fail;
-    c.verdict.observed = cases::Observed::tcp_failure;
+    c.verdict.status = report::Status::fail;
+    c.verdict.observed = report::Observed::tcp_failure;
   }
   CHECK(r.exit_code() == 3);
 }
@@ -114,26 +114,26 @@ TEST_CASE("reports are written atomically and a failed write keeps the old repor
 
 TEST_CASE("every verdict kind reaches every writer, each the way it is declared") {
   struct Row {
-    cases::Status status;
+    report::Status status;
     const char* terminal_label;  // the line under the table ("" when none)
     const char* junit;           // the element inside <testcase>, "" for none
     const char* markdown;
     int exit_code;
   } const rows[] = {
-      {cases::Status::pass, "", "", "✅ pass", 0},
-      {cases::Status::fail, "MISMATCH", "<failure message=", "❌ fail", 1},
-      {cases::Status::error, "ERROR", "<error message=", "⚠️ error", 1},
-      {cases::Status::inconclusive, "INCONCLUSIVE", "type=\"inconclusive\"", "❔ inconclusive", 1},
-      {cases::Status::not_checkable, "NOT CHECKABLE", "<skipped message=", "🚫 not checkable", 0},
-      {cases::Status::skipped, "", "<skipped message=", "⏭️ skipped", 0},
+      {report::Status::pass, "", "", "✅ pass", 0},
+      {report::Status::fail, "MISMATCH", "<failure message=", "❌ fail", 1},
+      {report::Status::error, "ERROR", "<error message=", "⚠️ error", 1},
+      {report::Status::inconclusive, "INCONCLUSIVE", "type=\"inconclusive\"", "❔ inconclusive", 1},
+      {report::Status::not_checkable, "NOT CHECKABLE", "<skipped message=", "🚫 not checkable", 0},
+      {report::Status::skipped, "", "<skipped message=", "⏭️ skipped", 0},
   };
-  REQUIRE(std::size(rows) == cases::kStatuses.size());
+  REQUIRE(std::size(rows) == report::kStatuses.size());
   for (const auto& row : rows) {
-    const std::string json_name = cases::to_string(row.status);
+    const std::string json_name = report::to_string(row.status);
     SECTION(json_name) {
       report::Report r;
       r.meta.scenario_name = "kinds";
-      cases::CaseResult c;
+      report::CaseResult c;
       c.case_name = "only";
       c.verdict.status = row.status;
       c.verdict.observed_text = "HTTP 200";
@@ -142,7 +142,7 @@ TEST_CASE("every verdict kind reaches every writer, each the way it is declared"
       CHECK(r.exit_code() == row.exit_code);
       std::ostringstream terminal;
       report::print_table(r, terminal, false);
-      CHECK_THAT(terminal.str(), Catch::Contains(cases::words(row.status)));
+      CHECK_THAT(terminal.str(), Catch::Contains(report::words(row.status)));
       if (*row.terminal_label)
         CHECK_THAT(terminal.str(), Catch::Contains(std::string(row.terminal_label) +
                                                    " only [TLS 1.3]: the reason for " + json_name));
@@ -156,7 +156,7 @@ TEST_CASE("every verdict kind reaches every writer, each the way it is declared"
       CHECK_THAT(report::to_markdown(r), Catch::Contains(row.markdown));
       CHECK_THAT(report::to_html(r),
                  Catch::Contains("<span class=\"badge " + json_name + "\">" +
-                                 std::string(cases::words(row.status)) + "</span>"));
+                                 std::string(report::words(row.status)) + "</span>"));
     }
   }
 }
@@ -164,9 +164,9 @@ TEST_CASE("every verdict kind reaches every writer, each the way it is declared"
 TEST_CASE("text from a gateway or a scenario reaches the terminal with its controls escaped") {
   report::Report r;
   r.meta.scenario_name = "evil\x1b]0;pwned\x07";
-  cases::CaseResult c;
+  report::CaseResult c;
   c.case_name = "name\x1b[2J";
-  c.verdict.status = cases::Status::fail;
+  c.verdict.status = report::Status::fail;
   c.verdict.observed_text = "HTTP 400 (\x1b[31mred\r\x9b)";
   c.verdict.message = "name: got \x1b[2Jcleared \xc2\x9b" "1m";
   r.cases = {c};

@@ -7,9 +7,11 @@
 #include <random>
 #include <nlohmann/json.hpp>
 
-#include "load/merge.hpp"
 #include "measure/histogram_json.hpp"
 #include "report/read.hpp"
+#include "report/phase_json.hpp"
+#include "report/phase_merge.hpp"
+#include "report/model/gates.hpp"
 
 namespace mtls::test {
 namespace {
@@ -18,8 +20,8 @@ constexpr int kShards = 4;
 
 // A phase result as one shard of a closed-loop phase would report it, with `samples` random
 // latencies recorded into every histogram and into `all` as well.
-load::PhaseResult fake_shard(int index, int samples, std::mt19937_64& rng, load::PhaseResult& all) {
-  load::PhaseResult r;
+report::PhaseResult fake_shard(int index, int samples, std::mt19937_64& rng, report::PhaseResult& all) {
+  report::PhaseResult r;
   r.name = "steady";
   r.mode = "closed";
   r.phase.name = "steady";
@@ -32,7 +34,7 @@ load::PhaseResult fake_shard(int index, int samples, std::mt19937_64& rng, load:
   r.measured_s = 2.0;
   r.measured_from_unix_s = 1'800'000'000.0 + index;  // shard i starts i seconds later
   r.stop_reason = "duration";
-  r.shard = load::ShardShare{index, kShards, true, "", 2, 0, 0};
+  r.shard = report::ShardShare{index, kShards, true, "", 2, 0, 0};
   std::lognormal_distribution<double> latency_ms(0.5 + 0.2 * index, 0.6);
   for (int i = 0; i < samples; ++i) {
     const auto ns = static_cast<std::uint64_t>(latency_ms(rng) * 1e6);
@@ -53,15 +55,15 @@ load::PhaseResult fake_shard(int index, int samples, std::mt19937_64& rng, load:
   r.peak_open_connections = 2;
   r.events.failed(0.5, "tls_alert:unknown_ca");
   r.events.ok(0.75);
-  if (index == 2) r.revoked_resume = load::RevokedResumeCheck{"gets_in", "valid", "resumed: 200", true, 200, 12.5, true};
-  else if (index == 1) r.revoked_resume = load::RevokedResumeCheck{"refused", "valid", "refused", false, 0, 3, true};
-  r.gates = load::evaluate_gates(r.phase.gates, r);
+  if (index == 2) r.revoked_resume = report::RevokedResumeCheck{"gets_in", "valid", "resumed: 200", true, 200, 12.5, true};
+  else if (index == 1) r.revoked_resume = report::RevokedResumeCheck{"refused", "valid", "refused", false, 0, 3, true};
+  r.gates = report::evaluate_gates(r.phase.gates, r);
   return r;
 }
 
-std::vector<load::PhaseResult> fake_shards(load::PhaseResult& all, const std::vector<int>& samples) {
+std::vector<report::PhaseResult> fake_shards(report::PhaseResult& all, const std::vector<int>& samples) {
   std::mt19937_64 rng(42);
-  std::vector<load::PhaseResult> out;
+  std::vector<report::PhaseResult> out;
   for (int i = 0; i < static_cast<int>(samples.size()); ++i) out.push_back(fake_shard(i, samples[i], rng, all));
   return out;
 }
@@ -69,11 +71,11 @@ std::vector<load::PhaseResult> fake_shards(load::PhaseResult& all, const std::ve
 }  // namespace
 
 TEST_CASE("merged histograms equal one histogram fed every sample", "[shard]") {
-  load::PhaseResult all;
+  report::PhaseResult all;
   auto shards = fake_shards(all, {1000, 1500, 700, 0});
   // Through report JSON and back, as `merge` reads them: nothing may be lost on the way.
-  for (auto& s : shards) s = load::phase_result_from_json(load::to_json(s));
-  const auto m = load::merge_shards(shards);
+  for (auto& s : shards) s = report::phase_result_from_json(report::to_json(s));
+  const auto m = report::merge_shards(shards);
   CHECK(m.handshake_full == all.handshake_full);
   CHECK(m.total == all.total);
   CHECK(m.connect == all.connect);
@@ -98,9 +100,9 @@ TEST_CASE("merged histograms equal one histogram fed every sample", "[shard]") {
 }
 
 TEST_CASE("merged counters, errors, CPU and series are sums", "[shard]") {
-  load::PhaseResult all;
+  report::PhaseResult all;
   const auto shards = fake_shards(all, {100, 200, 300, 400});
-  const auto m = load::merge_shards(shards);
+  const auto m = report::merge_shards(shards);
   CHECK(m.counts.connections == 1000);
   CHECK(m.counts.handshakes_full == 1000);
   CHECK(m.counts.handshakes_failed == 0 + 1 + 2 + 3);
@@ -127,10 +129,10 @@ TEST_CASE("merged counters, errors, CPU and series are sums", "[shard]") {
 }
 
 TEST_CASE("gates are judged again on the merged figures", "[shard]") {
-  load::PhaseResult all;
+  report::PhaseResult all;
   auto shards = fake_shards(all, {100, 100, 100, 100});
   for (auto& s : shards) s.phase.gates.handshakes_per_s_min = 100;  // 400 hs over a 5 s window: 80/s
-  const auto m = load::merge_shards(shards);
+  const auto m = report::merge_shards(shards);
   REQUIRE(m.gates.size() == 3);
   CHECK(m.gates[1].name == "handshakes_per_s_min");
   CHECK(*m.gates[1].measured == Approx(80.0));
@@ -140,15 +142,15 @@ TEST_CASE("gates are judged again on the merged figures", "[shard]") {
 }
 
 TEST_CASE("a shard with no share adds nothing", "[shard]") {
-  load::PhaseResult all;
+  report::PhaseResult all;
   auto shards = fake_shards(all, {100, 100, 100, 0});
-  shards[3] = load::PhaseResult();
+  shards[3] = report::PhaseResult();
   shards[3].name = "steady";
   shards[3].mode = "closed";
   shards[3].phase = shards[0].phase;
   shards[3].stop_reason = "no shard share";
-  shards[3].shard = load::ShardShare{3, 4, false, "shard 3/4 runs no part", 0, 0, 0};
-  const auto m = load::merge_shards(shards);
+  shards[3].shard = report::ShardShare{3, 4, false, "shard 3/4 runs no part", 0, 0, 0};
+  const auto m = report::merge_shards(shards);
   CHECK(m.counts.connections == 300);
   CHECK(m.measured_s == Approx(4.0));
   CHECK(m.stop_reason == "duration");
@@ -237,8 +239,8 @@ TEST_CASE("must_refuse: fails when a faulty identity got in or was never tested"
       {0, 0, false, "not tested for expired: none of its connections ended in the window"},
   };
   for (const auto& row : rows) {
-    load::PhaseResult r;
-    load::IdentityOutcome valid, expired;
+    report::PhaseResult r;
+    report::IdentityOutcome valid, expired;
     valid.name = "valid";
     valid.accepted = 10;
     expired.name = "expired";
@@ -247,16 +249,16 @@ TEST_CASE("must_refuse: fails when a faulty identity got in or was never tested"
     expired.refused_as_expected = row.refused;
     expired.wrongly_accepted = row.got_in;
     r.identities = {valid, expired};
-    const auto gates = load::evaluate_gates(r.phase.gates, r);
+    const auto gates = report::evaluate_gates(r.phase.gates, r);
     REQUIRE(gates.size() == 1);
     CAPTURE(gates[0].text);
     CHECK(gates[0].name == "must_refuse");
     CHECK(gates[0].pass == row.pass);
     CHECK_THAT(gates[0].text, Catch::Contains(row.text));
   }
-  load::PhaseResult none_owed;
-  none_owed.identities = {load::IdentityOutcome{}};
-  CHECK(load::evaluate_gates(none_owed.phase.gates, none_owed).empty());
+  report::PhaseResult none_owed;
+  none_owed.identities = {report::IdentityOutcome{}};
+  CHECK(report::evaluate_gates(none_owed.phase.gates, none_owed).empty());
 }
 
 }  // namespace mtls::test

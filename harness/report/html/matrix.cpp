@@ -11,14 +11,14 @@
 namespace mtls::report::html {
 namespace {
 
-std::string status_class(cases::Status s) { return cases::to_string(s); }
+std::string status_class(Status s) { return to_string(s); }
 
-std::string cell(const cases::CaseResult* c) {
+std::string cell(const CaseResult* c) {
   if (c == nullptr) return R"(<td class="none">not run</td>)";
   const auto& v = c->verdict;
   std::string out = fmt::format(R"(<td class="cell {}"><span class="badge {}">{}</span> )",
                                 status_class(v.status), status_class(v.status),
-                                escape(cases::words(v.status)));
+                                escape(words(v.status)));
   out += fmt::format(R"(<span class="observed">{}</span>)", escape(v.observed_text));
   out += fmt::format(R"(<span class="expected">expected: {}</span>)", escape(v.expected_text));
   if (!c->outcome.curl_error.empty())
@@ -32,15 +32,15 @@ std::string matrix_section(const Report& r) {
   const auto s = r.summary();
   std::string out = R"(<section id="conformance"><h2>Conformance</h2>)";
   out += R"(<p class="counts">)";
-  for (const auto& k : cases::kStatuses) {
+  for (const auto& k : kStatuses) {
     const int n = s.count(k.status);
     // The kinds a run rarely has only when it has them; the usual four always.
-    if (n == 0 && (k.status == cases::Status::inconclusive || k.status == cases::Status::not_checkable))
+    if (n == 0 && (k.status == Status::inconclusive || k.status == Status::not_checkable))
       continue;
-    const char* plural = k.status == cases::Status::pass      ? "passed"
-                         : k.status == cases::Status::fail    ? "failed"
-                         : k.status == cases::Status::error   ? "errors"
-                         : k.status == cases::Status::skipped ? "skipped"
+    const char* plural = k.status == Status::pass      ? "passed"
+                         : k.status == Status::fail    ? "failed"
+                         : k.status == Status::error   ? "errors"
+                         : k.status == Status::skipped ? "skipped"
                                                               : "";
     out += fmt::format(R"(<span class="badge {}">{} {}</span> )", k.json, n,
                        *plural ? std::string(plural) : std::string(k.words));
@@ -55,9 +55,9 @@ std::string matrix_section(const Report& r) {
   }
   if (r.cases.empty()) return out + R"(<p id="matrix" class="note">No cases were run.</p></section>)";
 
-  std::vector<const cases::CaseResult*> failing;
+  std::vector<const CaseResult*> failing;
   for (const auto& c : r.cases)
-    if (is_failure(c.verdict.status) || c.verdict.status == cases::Status::not_checkable)
+    if (is_failure(c.verdict.status) || c.verdict.status == Status::not_checkable)
       if (!c.verdict.message.empty()) failing.push_back(&c);
   if (!failing.empty()) {
     out += R"(<ul id="mismatches">)";
@@ -85,7 +85,7 @@ std::string matrix_section(const Report& r) {
                        first->fault == scenario::Fault::none ? "" : " (" + escape(fault) + ")");
     for (auto v : versions) {
       auto it = std::find_if(row.cells.begin(), row.cells.end(),
-                             [&](const cases::CaseResult* c) { return c->version == v; });
+                             [&](const CaseResult* c) { return c->version == v; });
       out += cell(it == row.cells.end() ? nullptr : *it);
     }
     out += "</tr>";

@@ -11,7 +11,7 @@
 namespace mtls::report::html {
 namespace {
 
-std::string shape(const load::PhaseResult& p) {
+std::string shape(const PhaseResult& p) {
   const auto& ph = p.phase;
   std::string identities;
   for (const auto& w : ph.identities)
@@ -26,7 +26,7 @@ std::string shape(const load::PhaseResult& p) {
                      scenario::to_string(ph.resumption), p.threads, p.measured_s);
 }
 
-std::string counts_table(const load::PhaseResult& p, int n) {
+std::string counts_table(const PhaseResult& p, int n) {
   const auto& c = p.counts;
   std::string out = fmt::format(R"(<dl class="facts" id="phase-{}-counts">)", n);
   auto fact = [&](const char* term, const std::string& value) {
@@ -59,9 +59,9 @@ std::string counts_table(const load::PhaseResult& p, int n) {
 }
 
 // What each identity of the mix met against what it should have met.
-std::string identities_table(const load::PhaseResult& p, int n) {
+std::string identities_table(const PhaseResult& p, int n) {
   const bool judged = std::any_of(p.identities.begin(), p.identities.end(),
-                                  [](const load::IdentityOutcome& o) { return o.must_refuse; });
+                                  [](const IdentityOutcome& o) { return o.must_refuse; });
   if (p.identities.size() < 2 && !judged) return "";
   std::string out = fmt::format(
       R"(<table class="identities" id="phase-{}-identities"><thead><tr><th>identity</th><th>expected</th><th class="num">accepted</th><th class="num">refused as expected</th><th class="num">got in wrongly</th><th class="num">unexpected errors</th></tr></thead><tbody>)",
@@ -75,7 +75,7 @@ std::string identities_table(const load::PhaseResult& p, int n) {
 
 // Every counter the engine keeps, window and drain side by side: the list of
 // measure/counters.hpp, so a new counter shows here without anyone adding it.
-std::string every_counter_table(const load::PhaseResult& p, int n) {
+std::string every_counter_table(const PhaseResult& p, int n) {
   std::string out = fmt::format(
       R"(<details id="phase-{}-every-counter"><summary>every counter</summary><table class="counters"><thead><tr><th>counter</th><th>what it counts</th><th class="num">window</th><th class="num">drain</th></tr></thead><tbody>)",
       n);
@@ -93,7 +93,7 @@ std::string every_counter_table(const load::PhaseResult& p, int n) {
   return out + "</tbody></table></details>";
 }
 
-std::string gates_table(const load::PhaseResult& p, int n) {
+std::string gates_table(const PhaseResult& p, int n) {
   if (p.gates.empty()) return "";
   std::string out = fmt::format(
       R"(<table class="gates" id="phase-{}-gates"><thead><tr><th>gate</th><th class="num">limit</th><th class="num">measured</th><th>verdict</th></tr></thead><tbody>)",
@@ -110,7 +110,7 @@ std::string gates_table(const load::PhaseResult& p, int n) {
   return out + "</tbody></table>";
 }
 
-std::string latency_table(const load::PhaseResult& p, int n) {
+std::string latency_table(const PhaseResult& p, int n) {
   std::string out = fmt::format(
       R"(<table class="latency" id="phase-{}-latency"><thead><tr><th>latency (ms)</th><th>count</th><th>min</th>)", n);
   for (const auto& [q, label] : kTablePercentiles) out += fmt::format("<th>{}</th>", label);
@@ -130,7 +130,7 @@ std::string latency_table(const load::PhaseResult& p, int n) {
   return out + "</tbody></table>";
 }
 
-std::string resumption_table(const load::PhaseResult& p, int n) {
+std::string resumption_table(const PhaseResult& p, int n) {
   const auto& z = p.resumption;
   std::string out = fmt::format(R"(<dl class="facts" id="phase-{}-resumption">)", n);
   auto fact = [&](const char* term, const std::string& value) {
@@ -145,7 +145,7 @@ std::string resumption_table(const load::PhaseResult& p, int n) {
   return out + "</dl>";
 }
 
-std::string errors_table(const load::PhaseResult& p, int n) {
+std::string errors_table(const PhaseResult& p, int n) {
   if (p.errors.total() == 0) return fmt::format(R"(<p class="note" id="phase-{}-errors">No errors.</p>)", n);
   std::string out = fmt::format(
       R"(<table class="errors" id="phase-{}-errors"><thead><tr><th>error class</th><th>connections</th></tr></thead><tbody>)", n);
@@ -165,7 +165,7 @@ std::string errors_table(const load::PhaseResult& p, int n) {
 
 }  // namespace
 
-std::string phase_section(const load::PhaseResult& p, int n) {
+std::string phase_section(const PhaseResult& p, int n) {
   const bool failed = !p.gates_pass();
   std::string out = fmt::format(R"(<section class="phase {}" id="phase-{}" data-phase="{}">)",
                                 failed ? "fail" : "pass", n, escape(p.name));

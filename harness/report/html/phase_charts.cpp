@@ -32,7 +32,7 @@ LineSeries percentile_curve(const Named& h, int nines) {
 
 }  // namespace
 
-std::string percentile_chart(const load::PhaseResult& p, int n) {
+std::string percentile_chart(const PhaseResult& p, int n) {
   std::vector<Named> all = {{"full handshake", "s-full", &p.handshake_full, false},
                             {"resumed handshake", "s-resumed", &p.handshake_resumed, false},
                             {"connection total", "s-total", &p.total, true}};
@@ -57,7 +57,7 @@ std::string percentile_chart(const load::PhaseResult& p, int n) {
   return render(c);
 }
 
-std::string histogram_chart(const load::PhaseResult& p, int n) {
+std::string histogram_chart(const PhaseResult& p, int n) {
   const std::vector<Named> all = {{"full handshake", "s-full", &p.handshake_full, false},
                                   {"resumed handshake", "s-resumed", &p.handshake_resumed, false}};
   std::uint64_t lo = UINT64_MAX, hi = 0;
@@ -104,7 +104,7 @@ std::string histogram_chart(const load::PhaseResult& p, int n) {
   return render(c);
 }
 
-std::string timeline_chart(const load::PhaseResult& p, int n) {
+std::string timeline_chart(const PhaseResult& p, int n) {
   Chart c;
   c.id = fmt::format("phase-{}-timeline", n);
   c.title = "Throughput and errors per second";
@@ -141,7 +141,7 @@ std::string timeline_chart(const load::PhaseResult& p, int n) {
   return render(c);
 }
 
-std::string cpu_chart(const load::PhaseResult& p, int n) {
+std::string cpu_chart(const PhaseResult& p, int n) {
   std::vector<HBar> rows;
   auto row = [&](const char* label, const char* css, const std::optional<double>& us) {
     rows.push_back({label, css, us.value_or(0),

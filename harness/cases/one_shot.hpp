@@ -12,7 +12,7 @@
 #include "target/target.hpp"
 #include "tlsclient/credentials.hpp"
 
-namespace mtls::load {
+namespace mtls::cases {
 
 struct SessionFree {
   void operator()(SSL_SESSION* s) const { SSL_SESSION_free(s); }
@@ -51,4 +51,4 @@ class OneShotClient {
   SSL_CTX* ctx_ = nullptr;
 };
 
-}  // namespace mtls::load
+}  // namespace mtls::cases

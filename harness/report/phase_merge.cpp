@@ -1,11 +1,12 @@
-#include "load/merge.hpp"
+#include "report/phase_merge.hpp"
+#include "report/model/gates.hpp"
 
 #include <algorithm>
 #include <cmath>
 #include <set>
 #include <stdexcept>
 
-namespace mtls::load {
+namespace mtls::report {
 namespace {
 
 bool ran(const PhaseResult& r) { return !r.shard || r.shard->runs; }
@@ -101,4 +102,4 @@ PhaseResult merge_shards(const std::vector<PhaseResult>& shards) {
   return m;
 }
 
-}  // namespace mtls::load
+}  // namespace mtls::report

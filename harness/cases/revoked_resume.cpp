@@ -1,4 +1,4 @@
-#include "load/revoked_resume.hpp"
+#include "cases/revoked_resume.hpp"
 
 #include <chrono>
 #include <fmt/format.h>
@@ -7,10 +7,10 @@
 #include <nlohmann/json.hpp>
 
 #include "common/files.hpp"
-#include "load/one_shot.hpp"
+#include "cases/one_shot.hpp"
 #include "pki/revoke.hpp"
 
-namespace mtls::load {
+namespace mtls::cases {
 namespace {
 
 using Clock = std::chrono::steady_clock;
@@ -157,14 +157,4 @@ RevokedResumeCheck check_revoked_resume(const scenario::LoadPhase& phase,
   return c;
 }
 
-nlohmann::json to_json(const RevokedResumeCheck& c) {
-  return {{"outcome", c.outcome},
-          {"identity", c.identity},
-          {"detail", c.detail},
-          {"resumed", c.resumed},
-          {"status", c.status},
-          {"revocation_effective_ms", c.revocation_effective_ms},
-          {"restored", c.restored}};
-}
-
-}  // namespace mtls::load
+}  // namespace mtls::cases

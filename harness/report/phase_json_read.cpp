@@ -5,11 +5,12 @@
 
 #include <nlohmann/json.hpp>
 
-#include "load/engine.hpp"
+#include "report/phase_json.hpp"
+#include "report/model/gates.hpp"
 #include "measure/histogram_json.hpp"
 #include "scenario/names.hpp"
 
-namespace mtls::load {
+namespace mtls::report {
 namespace {
 
 using nlohmann::json;
@@ -197,4 +198,4 @@ PhaseResult phase_result_from_json(const json& j) {
   return r;
 }
 
-}  // namespace mtls::load
+}  // namespace mtls::report

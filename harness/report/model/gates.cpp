@@ -3,10 +3,10 @@
 #include <stdexcept>
 #include <nlohmann/json.hpp>
 
-#include "load/engine.hpp"
+#include "report/model/gates.hpp"
 #include "measure/histogram_json.hpp"
 
-namespace mtls::load {
+namespace mtls::report {
 namespace {
 
 struct GateRow {
@@ -107,21 +107,6 @@ std::optional<GateVerdict> must_refuse_verdict(const PhaseResult& r) {
 
 }  // namespace
 
-double PhaseResult::handshakes_per_s() const {
-  return measured_s > 0 ? static_cast<double>(counts.handshakes_ok()) / measured_s : 0;
-}
-
-double PhaseResult::error_rate() const {
-  const auto ended = counts.connections_ok + counts.connections_failed;
-  return ended ? static_cast<double>(counts.unexpected_errors) / static_cast<double>(ended) : 0;
-}
-
-bool PhaseResult::gates_pass() const {
-  for (const auto& g : gates)
-    if (!g.pass) return false;
-  return true;
-}
-
 std::vector<GateVerdict> evaluate_gates(const scenario::Gates& gates, const PhaseResult& r) {
   std::vector<GateVerdict> out;
   for (const auto& row : kGates) {
@@ -188,4 +173,4 @@ std::string gate_line(const PhaseResult& r) {
   return line;
 }
 
-}  // namespace mtls::load
+}  // namespace mtls::report

@@ -6,9 +6,11 @@
 #include <array>
 #include <string_view>
 
-#include "probe/observed.hpp"
+#include <string>
 
-namespace mtls::cases {
+#include "report/model/observed.hpp"
+
+namespace mtls::report {
 
 // X(kind, json name, words for people, fails the run, junit element, terminal colour,
 //   terminal line label: "" for a kind that gets no line of its own under the table)
@@ -52,8 +54,17 @@ inline constexpr std::array kStatuses = {
 
 constexpr const StatusInfo& info(Status s) { return kStatuses[static_cast<std::size_t>(s)]; }
 
-// How the connection ended: the one classifier lives in probe (diagnose reads it too).
-using probe::kObservedKinds;
-using probe::Observed;
+std::string to_string(Status);  // the json name: "not_checkable"
+std::string words(Status);      // for people: "not checkable"
 
-}  // namespace mtls::cases
+// A case's verdict: what was expected, what was seen (classified by probe::classify), and why
+// the status follows from the two.
+struct Verdict {
+  Status status = Status::pass;
+  Observed observed = Observed::accepted;
+  std::string expected_text;  // "reject at TLS (certificate_expired)"
+  std::string observed_text;  // "TLS alert certificate_expired (during handshake)"
+  std::string message;        // one line; empty when passing
+};
+
+}  // namespace mtls::report

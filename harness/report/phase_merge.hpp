@@ -6,12 +6,12 @@
 
 #include <vector>
 
-#include "load/engine.hpp"
+#include "report/model/phase.hpp"
 
-namespace mtls::load {
+namespace mtls::report {
 
 // shards: the same phase from each shard (a shard with no share contributes nothing).
 // Throws std::invalid_argument when they are not the same phase (name or mode differ).
 PhaseResult merge_shards(const std::vector<PhaseResult>& shards);
 
-}  // namespace mtls::load
+}  // namespace mtls::report

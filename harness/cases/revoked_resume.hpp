@@ -15,28 +15,14 @@
 
 #include <string>
 
-#include <nlohmann/json_fwd.hpp>
-
 #include "pki/fixtures.hpp"
+#include "report/model/phase.hpp"
 #include "scenario/scenario.hpp"
 #include "target/target.hpp"
 
-namespace mtls::load {
+namespace mtls::cases {
 
-struct RevokedResumeCheck {
-  // gets_in: resumed after revocation and answered 2xx; refused: the server did not let the
-  // revoked client in on resumption (full handshake forced and refused, or resumed and
-  // refused); inconclusive: a precondition did not hold (see detail); not_checked: the
-  // target cannot take a new CRL, or the phase does not resume; unreachable: no TCP
-  // connection at some step (never read as a refusal).
-  std::string outcome = "not_checked";
-  std::string identity;
-  std::string detail;          // one sentence: what happened, with the observed answers
-  bool resumed = false;        // step 4 resumed the session
-  int status = 0;              // step 4's HTTP status, 0 when none
-  double revocation_effective_ms = 0;  // step 2 -> first refusal in step 3
-  bool restored = false;       // the original CRLs are in effect again
-};
+using report::RevokedResumeCheck;
 
 // Runs the check for `phase` against `target` (which must be the harness's own launched
 // or embedded target); never throws for what the target answers, only for broken fixtures.
@@ -44,6 +30,4 @@ RevokedResumeCheck check_revoked_resume(const scenario::LoadPhase& phase,
                                         const scenario::Scenario& s, const pki::Fixtures& f,
                                         target::RunningTarget& target);
 
-nlohmann::json to_json(const RevokedResumeCheck& c);
-
-}  // namespace mtls::load
+}  // namespace mtls::cases

@@ -1,9 +1,10 @@
 #include <nlohmann/json.hpp>
 
-#include "load/engine.hpp"
+#include "report/phase_json.hpp"
+#include "report/model/gates.hpp"
 #include "measure/histogram_json.hpp"
 
-namespace mtls::load {
+namespace mtls::report {
 namespace {
 
 using nlohmann::json;
@@ -148,4 +149,14 @@ nlohmann::json to_json(const PhaseResult& r) {
   };
 }
 
-}  // namespace mtls::load
+nlohmann::json to_json(const RevokedResumeCheck& c) {
+  return {{"outcome", c.outcome},
+          {"identity", c.identity},
+          {"detail", c.detail},
+          {"resumed", c.resumed},
+          {"status", c.status},
+          {"revocation_effective_ms", c.revocation_effective_ms},
+          {"restored", c.restored}};
+}
+
+}  // namespace mtls::report

@@ -1,5 +1,6 @@
 // What one probe connection observed, layer by layer: TCP, then TLS, then HTTP, plus the
-// exact error text libcurl gave (what users see from curl and their apps).
+// exact error text libcurl gave (what users see from curl and their apps). Produced by probe/,
+// judged by cases/ and diagnose/, rendered by report/.
 #pragma once
 
 #include <cstddef>
@@ -8,7 +9,7 @@
 #include <string>
 #include <vector>
 
-namespace mtls::probe {
+namespace mtls::report {
 
 enum class TcpResult { not_attempted, connected, refused, timeout, unreachable };
 
@@ -64,4 +65,4 @@ struct Outcome {
 
 std::string to_string(TcpResult);
 
-}  // namespace mtls::probe
+}  // namespace mtls::report

@@ -3,10 +3,11 @@
 #include <fmt/ostream.h>
 #include <nlohmann/json.hpp>
 
-#include "load/engine.hpp"
+#include "report/phase_text.hpp"
+#include "report/model/gates.hpp"
 #include "measure/histogram_json.hpp"
 
-namespace mtls::load {
+namespace mtls::report {
 namespace {
 
 std::string per_hs(const std::optional<double>& v) {
@@ -25,16 +26,6 @@ void latency_row(std::ostream& out, const char* name, const measure::Histogram& 
 }
 
 }  // namespace
-
-std::string ClientRecord::describe() const {
-  if (stock_openssl()) return "stock OpenSSL";
-  std::string on;
-  for (const auto& [active, name] : {std::pair{server_verification_cache, "server verification"},
-                                     std::pair{peer_certificate_cache, "peer certificates"},
-                                     std::pair{fetch_cache, "fetched methods"}})
-    if (active) on += (on.empty() ? "" : ", ") + std::string(name);
-  return "OpenSSL with the engine's caches for " + on + " (--stock-openssl: without)";
-}
 
 void print_summary(std::ostream& out, const PhaseResult& r) {
   const auto& c = r.counts;
@@ -118,4 +109,4 @@ void print_summary(std::ostream& out, const PhaseResult& r) {
   fmt::print(out, "  {}\n", gate_line(r));
 }
 
-}  // namespace mtls::load
+}  // namespace mtls::report

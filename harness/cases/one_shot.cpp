@@ -1,4 +1,4 @@
-#include "load/one_shot.hpp"
+#include "cases/one_shot.hpp"
 
 #include <cerrno>
 #include <cstring>
@@ -14,7 +14,7 @@
 #include "common/openssl_error.hpp"
 #include "common/tls_alerts.hpp"
 
-namespace mtls::load {
+namespace mtls::cases {
 namespace {
 
 constexpr std::size_t kMaxAnswer = 64 * 1024;
@@ -186,4 +186,4 @@ OneShotResult OneShotClient::get(const std::string& path, SSL_SESSION* offer) co
   return r;
 }
 
-}  // namespace mtls::load
+}  // namespace mtls::cases

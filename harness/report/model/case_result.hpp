@@ -1,0 +1,22 @@
+// One conformance case on one TLS version: what it presented, what happened, the verdict.
+// cases/ produces these; every report writer renders them.
+#pragma once
+
+#include <string>
+
+#include "report/model/outcome.hpp"
+#include "report/model/verdict_kinds.hpp"
+#include "scenario/scenario.hpp"
+
+namespace mtls::report {
+
+struct CaseResult {
+  std::string case_name;
+  std::string identity;
+  scenario::Fault fault = scenario::Fault::none;
+  scenario::TlsVersion version = scenario::TlsVersion::tls1_3;
+  Verdict verdict;
+  Outcome outcome;
+};
+
+}  // namespace mtls::report
