@@ -4,7 +4,6 @@
 #include <cstdlib>
 #include <fmt/core.h>
 #include <fmt/format.h>
-#include <fnmatch.h>
 #include <iostream>
 #include <optional>
 #include <openssl/crypto.h>
@@ -15,7 +14,6 @@
 #include "cases/runner.hpp"
 #include "cli/commands.hpp"
 #include "cli/load_or_exit.hpp"
-#include "common/https_url.hpp"
 #include "common/printable.hpp"
 #include "cli/run_dirs.hpp"
 #include "common/process.hpp"
@@ -28,6 +26,7 @@
 #include "probe/probe.hpp"
 #include "report/report.hpp"
 #include "scenario/names.hpp"
+#include "scenario/overrides.hpp"
 #include "target/gateway_log.hpp"
 #include "target/target.hpp"
 #include "report/model/gates.hpp"
@@ -39,14 +38,9 @@ struct RunArgs {
   std::string file;
   std::string fixtures = "fixtures";
   std::string reports = "reports";
-  std::string target_kind;  // override [target].kind
-  std::vector<std::string> tls;
-  std::vector<std::string> only;  // case name globs
-  // Load phases from the command line: a quick smoke run of a long scenario without editing it.
-  std::vector<std::string> phases;   // phase name globs
-  std::optional<double> duration_s;  // every selected phase
-  std::optional<int> connections;    // closed loop with this many connections
-  std::optional<double> rate;        // open loop at this many new connections per second
+  // --target, --tls, --case, and a quick smoke run of a long scenario without editing it:
+  // --phase, --duration, --connections, --rate.
+  scenario::Overrides overrides;
   bool no_color = false;
   bool skip_load = false;
   bool skip_cases = false;
@@ -56,131 +50,11 @@ struct RunArgs {
   load::ShardSpec spec;              // parsed from `shard`
 };
 
-// --phase, --duration, --connections, --rate: narrow and reshape the [[load]] phases. The
-// ceilings are the scenario's own defaults (README "Load"); a bad value is a usage error.
-bool apply_load_overrides(scenario::Scenario& s, const RunArgs& a) {
-  if (!a.phases.empty()) {
-    std::vector<scenario::LoadPhase> kept;
-    for (const auto& p : s.load)
-      for (const auto& glob : a.phases)
-        if (fnmatch(glob.c_str(), p.name.c_str(), 0) == 0) {
-          kept.push_back(p);
-          break;
-        }
-    if (kept.empty()) {
-      std::cerr << "--phase: no load phase matches; phases are:";
-      for (const auto& p : s.load) std::cerr << " " << p.name;
-      std::cerr << (s.load.empty() ? " (none)\n" : "\n");
-      return false;
-    }
-    s.load = kept;
-  }
-  if (a.connections && a.rate) {
-    std::cerr << "--connections (closed loop) and --rate (open loop) exclude each other: give one\n";
-    return false;
-  }
-  for (auto& p : s.load) {
-    if (a.duration_s) {
-      if (p.ramp_up_s + p.warmup_s >= *a.duration_s) {
-        std::cerr << fmt::format("--duration {:g}: phase '{}' ramps up for {:g} s and warms up for "
-                                 "{:g} s, which leaves nothing to measure; give a longer duration\n",
-                                 *a.duration_s, p.name, p.ramp_up_s, p.warmup_s);
-        return false;
-      }
-      p.duration_s = *a.duration_s;
-    }
-    if (a.connections) {
-      p.connections = *a.connections;
-      p.rate = 0;
-    }
-    if (a.rate) {
-      p.rate = *a.rate;
-      p.connections = 0;
-    }
-  }
-  return true;
-}
-
-// Narrow the scenario to what the command line asks for; a bad value is a usage error.
-bool apply_overrides(scenario::Scenario& s, const RunArgs& a) {
-  if (a.target_kind.rfind("https://", 0) == 0) {
-    // A gateway that is already running (another process, another machine): the load and
-    // cases go to that URL; the CA is the scenario's [target].ca_file or, when it has none,
-    // the fixture PKI's (a gateway serving this scenario's fixtures: `mtls-harness serve`).
-    const auto parsed = common::parse_https_url(a.target_kind);
-    if (!parsed.url) {
-      std::cerr << "--target: '" << a.target_kind << "' " << parsed.problem
-                << " (expected https://host[:port][/path])\n";
-      return false;
-    }
-    s.target.kind = scenario::TargetKind::external;
-    s.target.url = a.target_kind;
-    s.target.server_name = parsed.url->host;
-  } else if (!a.target_kind.empty()) {
-    auto k = scenario::parse_name<scenario::TargetKind>(a.target_kind);
-    if (!k) {
-      std::cerr << "--target: '" << a.target_kind << "' is not one of "
-                << fmt::format("{}", fmt::join(scenario::all_names<scenario::TargetKind>(), ", "))
-                << "\n";
-      return false;
-    }
-    // A launched gateway refuses its own way: read the cases with its profile, as the
-    // loader does when the scenario names that kind.
-    if (*k == scenario::TargetKind::embedded) s.target.profile = "strict";
-    else if (*k != scenario::TargetKind::external) s.target.profile = scenario::to_string(*k);
-    s.target.kind = *k;
-  }
-  if (!a.tls.empty()) {
-    std::vector<scenario::TlsVersion> keep;
-    for (const auto& t : a.tls) {
-      auto v = scenario::parse_name<scenario::TlsVersion>(t);
-      if (!v) {
-        std::cerr << "--tls: '" << t << "' is not 1.2 or 1.3\n";
-        return false;
-      }
-      keep.push_back(*v);
-    }
-    for (auto& c : s.cases) {
-      std::vector<scenario::TlsVersion> vs;
-      for (auto v : c.tls_versions)
-        if (std::find(keep.begin(), keep.end(), v) != keep.end()) vs.push_back(v);
-      c.tls_versions = vs;
-    }
-  }
-  if (!a.only.empty()) {
-    std::vector<scenario::Case> kept;
-    for (auto& c : s.cases)
-      for (const auto& glob : a.only)
-        if (fnmatch(glob.c_str(), c.name.c_str(), 0) == 0) {
-          kept.push_back(c);
-          break;
-        }
-    if (kept.empty()) {
-      std::cerr << "--case: no case matches; cases are:";
-      for (const auto& c : s.cases) std::cerr << " " << c.name;
-      std::cerr << "\n";
-      return false;
-    }
-    s.cases = kept;
-  }
-  return apply_load_overrides(s, a);
-}
-
 void progress(const cases::CaseResult& r, std::size_t done, std::size_t total, bool tty) {
   if (!tty) return;
   std::cerr << fmt::format("\r\033[K[{}/{}] {} TLS {}: {}", done, total, common::printable(r.case_name),
                            scenario::to_string(r.version), cases::words(r.verdict.status))
             << std::flush;
-}
-
-// A shard whose share of a phase is zero: a result with nothing in it, saying why.
-load::PhaseResult no_share(const scenario::LoadPhase& phase) {
-  load::PhaseResult r;
-  r.name = phase.name;
-  r.mode = phase.rate > 0 ? "open" : "closed";
-  r.phase = phase;
-  r.stop_reason = "no shard share";
-  return r;
 }
 
 std::vector<load::PhaseResult> run_load(const scenario::Scenario& s, const pki::Fixtures& f,
@@ -192,12 +66,10 @@ std::vector<load::PhaseResult> run_load(const scenario::Scenario& s, const pki::
     if (stop.load()) break;
     const auto sp = load::shard_phase(whole, spec);
     const auto& phase = sp.phase;
-    load::ShardShare share{spec.index, spec.count, sp.runs, sp.note,
-                           phase.connections, phase.rate, phase.max_connections_total};
+    const auto share = load::share_of(sp, spec);
     if (!sp.runs) {
       std::cerr << sp.note << "\n";
-      out.push_back(no_share(whole));
-      out.back().shard = share;
+      out.push_back(load::not_run(whole, share));
       continue;
     }
     load::PhaseOptions o;
@@ -243,7 +115,10 @@ int run(const RunArgs& a) {
   auto loaded = load_or_report(a.file);
   if (!loaded) return kBadInput;
   auto s = *loaded;
-  if (!apply_overrides(s, a)) return kBadInput;
+  if (const auto problem = scenario::apply(a.overrides, s)) {
+    std::cerr << *problem << "\n";
+    return kBadInput;
+  }
 
   report::Report rep;
   auto& m = rep.meta;
@@ -359,19 +234,19 @@ void add_run(CLI::App& app, int& exit_code) {
   cmd->add_option("FILE", a->file, "Scenario TOML file")->required();
   cmd->add_option("--fixtures", a->fixtures, "Root directory for generated fixtures")->capture_default_str();
   cmd->add_option("--reports", a->reports, "Root directory for reports (<root>/<scenario>/)")->capture_default_str();
-  cmd->add_option("--target", a->target_kind,
+  cmd->add_option("--target", a->overrides.target,
                   "Override [target].kind: embedded, nginx, haproxy, apache, caddy, external, or the "
                   "https:// URL of a running gateway");
-  cmd->add_option("--tls", a->tls, "Only these TLS versions (1.2, 1.3)");
-  cmd->add_option("--case", a->only, "Only cases whose name matches this glob (repeatable)");
-  cmd->add_option("--phase", a->phases,
+  cmd->add_option("--tls", a->overrides.tls, "Only these TLS versions (1.2, 1.3)");
+  cmd->add_option("--case", a->overrides.cases, "Only cases whose name matches this glob (repeatable)");
+  cmd->add_option("--phase", a->overrides.phases,
                   "Only [[load]] phases whose name matches this glob (repeatable)");
-  cmd->add_option("--duration", a->duration_s, "Run every selected load phase for this many seconds")
+  cmd->add_option("--duration", a->overrides.duration_s, "Run every selected load phase for this many seconds")
       ->check(CLI::Range(0.1, 600.0));
-  cmd->add_option("--connections", a->connections,
+  cmd->add_option("--connections", a->overrides.connections,
                   "Run every selected load phase closed-loop with this many connections")
       ->check(CLI::Range(1, 20000));
-  cmd->add_option("--rate", a->rate,
+  cmd->add_option("--rate", a->overrides.rate,
                   "Run every selected load phase open-loop at this many new connections per second")
       ->check(CLI::Range(0.1, 50000.0));
   cmd->add_flag("--no-color", a->no_color, "No colours even on a terminal (so does NO_COLOR=1)");

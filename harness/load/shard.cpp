@@ -69,4 +69,19 @@ ShardedPhase shard_phase(const scenario::LoadPhase& phase, ShardSpec s) {
   return out;
 }
 
+report::ShardShare share_of(const ShardedPhase& part, ShardSpec s) {
+  return {s.index, s.count, part.runs, part.note, part.phase.connections, part.phase.rate,
+          part.phase.max_connections_total};
+}
+
+report::PhaseResult not_run(const scenario::LoadPhase& whole, const report::ShardShare& share) {
+  report::PhaseResult r;
+  r.name = whole.name;
+  r.mode = whole.rate > 0 ? "open" : "closed";
+  r.phase = whole;
+  r.stop_reason = "no shard share";
+  r.shard = share;
+  return r;
+}
+
 }  // namespace mtls::load

@@ -12,6 +12,7 @@
 #include <optional>
 #include <string>
 
+#include "report/model/phase.hpp"
 #include "scenario/scenario.hpp"
 
 namespace mtls::load {
@@ -37,6 +38,12 @@ struct ShardedPhase {
 // Shard `s`'s part of `phase`. Throughput gates (handshakes_per_s_min) are split like the
 // rate, so a shard's own verdict judges its own share; the merge re-judges the whole.
 ShardedPhase shard_phase(const scenario::LoadPhase& phase, ShardSpec s);
+
+// What a shard's report says of its part of a phase (PhaseResult::shard).
+report::ShardShare share_of(const ShardedPhase& part, ShardSpec s);
+
+// The result of a phase this shard has no share of: nothing in it, and why (shard.note).
+report::PhaseResult not_run(const scenario::LoadPhase& whole, const report::ShardShare& share);
 
 // n split over k parts: part i's share, the first n % k parts one larger.
 std::int64_t split_count(std::int64_t n, int k, int i);

@@ -1,4 +1,4 @@
-// A PhaseResult read back from report JSON (result_json.cpp is the writer): what `merge`
+// A PhaseResult read back from report JSON (phase_json_write.cpp is the writer): what `merge`
 // needs to add up shards exactly and judge the gates again.
 #include <stdexcept>
 #include <string_view>

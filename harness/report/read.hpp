@@ -28,7 +28,7 @@ struct ShardReport {
 
 // Checks that the shards are one complete set (same scenario sha256, harness version and
 // shard count; every index 0..N-1 exactly once) and merges them: cases concatenated in shard
-// order, each load phase merged (load/merge.hpp), meta spanning all shards.
+// order, each load phase merged (report/phase_merge.hpp), meta spanning all shards.
 Report merge_shard_reports(const std::vector<ShardReport>& shards);
 
 }  // namespace mtls::report

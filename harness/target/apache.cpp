@@ -90,7 +90,7 @@ std::unique_ptr<RunningTarget> start_apache(const scenario::Scenario& s, const p
   const auto templates = launch::find_templates_dir(g.name, s);
   g.prepare = [&](int port) {
     const auto conf = g.runtime_dir / "apache.conf";
-    const auto values = placeholders(s, f, {opts.host, port, g.runtime_dir});
+    const auto values = placeholders(s, f, {opts.host, port, g.runtime_dir, ""});
     launch::write_includes(templates, g.name, values, g.runtime_dir);
     launch::write_template(templates, g.name, g.template_name, ".conf", values, conf);
     return launch::Commands{conf, {binary.string(), "-t", "-f", conf.string()}, "apache2 -t",

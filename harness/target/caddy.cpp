@@ -78,7 +78,7 @@ std::unique_ptr<RunningTarget> start_caddy(const scenario::Scenario& s, const pk
       "XDG_DATA_HOME=" + (dir / "data").string(), binary.string()};
   g.prepare = [&](int port) {
     const auto conf = dir / "Caddyfile";
-    const auto values = placeholders(s, f, {opts.host, port, dir});
+    const auto values = placeholders(s, f, {opts.host, port, dir, ""});
     launch::write_includes(templates, g.name, values, dir);
     launch::write_template(templates, g.name, g.template_name, ".caddyfile", values, conf);
     const std::vector<std::string> config = {"--config", conf.string(), "--adapter", "caddyfile"};

@@ -70,7 +70,7 @@ std::unique_ptr<RunningTarget> start_haproxy(const scenario::Scenario& s, const 
   const auto templates = launch::find_templates_dir(g.name, s);
   g.prepare = [&](int port) {
     const auto conf = g.runtime_dir / "haproxy.cfg";
-    const auto values = placeholders(s, f, {opts.host, port, g.runtime_dir});
+    const auto values = placeholders(s, f, {opts.host, port, g.runtime_dir, ""});
     launch::write_template(templates, g.name, g.template_name, ".cfg", values, conf);
     // HAProxy has no include directive but reads several -f files in order: the shared
     // global and defaults sections first, then the template's frontend.

@@ -17,6 +17,7 @@ struct Site {
   std::string host = "127.0.0.1";  // numeric address
   int port = 0;
   std::filesystem::path runtime_dir;  // absolute
+  std::string ocsp_responder_url;     // [target] ocsp on, for a gateway that asks: else empty
 };
 
 // runtime_dir, listen_address (v6 in brackets), bind_host, port, server_name, server_cert

@@ -9,17 +9,13 @@
 
 #include "pki/fixtures.hpp"
 #include "scenario/scenario.hpp"
+#include "target/launch_values.hpp"
 #include "target/nginx_template.hpp"
 
 namespace mtls::target::nginx {
 
-// Where one launched nginx listens and keeps its files.
-struct Site {
-  std::string host = "127.0.0.1";  // numeric address
-  int port = 0;
-  std::filesystem::path runtime_dir;  // absolute
-  std::string ocsp_responder_url;     // [target] ocsp on: where nginx asks; else empty
-};
+// Where one launched nginx listens and keeps its files, and where it asks for OCSP.
+using Site = launch::Site;
 
 // nginx reads its CRLs from a copy in the runtime dir, so a CRL pushed to a running nginx
 // (RunningTarget::replace_crls) never touches the fixture set other runs reuse.

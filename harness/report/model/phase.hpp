@@ -18,7 +18,7 @@
 
 namespace mtls::report {
 
-// The conformance question a resumption phase raises (load/revoked_resume.hpp runs it): a
+// The conformance question a resumption phase raises (cases/revoked_resume.hpp runs it): a
 // client's certificate is revoked after its session was established; does resuming that
 // session still get it in?
 struct RevokedResumeCheck {
@@ -152,7 +152,7 @@ struct PhaseResult {
   long peak_open_connections = 0;
   long rss_bytes_at_peak = 0;  // this process's RSS when the most connections were open
   std::vector<GateVerdict> gates;
-  // Run after the phase by the CLI when the phase resumes sessions (load/revoked_resume.hpp).
+  // Run after the phase by the CLI when the phase resumes sessions (cases/revoked_resume.hpp).
   std::optional<RevokedResumeCheck> revoked_resume;
 
   double handshakes_per_s() const;
