@@ -62,8 +62,8 @@ TEST_CASE("target killed mid-phase and restarted: errors by class, phase runs to
     CHECK(r.stop_reason == "duration");
     CHECK_FALSE(r.partial);
     CHECK(r.measured_s == Approx(4.0));
-    if (open_loop)  // every due arrival is accounted for
-      CHECK(r.counts.connections + r.counts.arrivals_missed == 200);
+    if (open_loop)  // every due arrival is accounted for: ended in the window or the drain, or missed
+      CHECK(r.counts.connections + r.drain.counts.connections + r.counts.arrivals_missed == 200);
 
     // When: errors began around the kill, connections succeeded again after the restart.
     const auto* begin = find_event(r, "errors_begin");
@@ -125,10 +125,12 @@ TEST_CASE("target stopped (SIGSTOP) for a second: the open-loop latency shows th
   // when the target stopped waited through it, the arrivals queued behind it did not count
   // their wait.
   CHECK(ms(r.total_uncorrected.percentile(0.9)) < ms(r.total.percentile(0.9)) / 3);
-  // Nothing silently dropped, and a stall is not an error.
-  CHECK(r.counts.connections + r.counts.arrivals_missed ==
+  // Nothing silently dropped, and a stall is not an error. A connection due near the window's
+  // end may end in the drain (slow builds: sanitizers), where it is counted apart.
+  CHECK(r.counts.connections + r.drain.counts.connections + r.counts.arrivals_missed ==
         static_cast<std::uint64_t>(kRate * kDuration));
-  CHECK(r.counts.connections_failed == 0);
+  CHECK(r.drain.counts.arrivals_missed == 0);
+  CHECK(r.counts.connections_failed + r.drain.counts.connections_failed == 0);
   // The per-second series shows the stalled second: hardly any connection ended in it, and
   // the next one holds the stalled latencies.
   const auto& secs = r.series.seconds();
