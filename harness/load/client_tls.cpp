@@ -55,10 +55,10 @@ int verify_server(X509_STORE_CTX* store_ctx, void* arg) {
   return ok;
 }
 
-X509_STORE* load_trust(const Plan& plan) {
+X509_STORE* load_trust(const Plan& plan, OSSL_LIB_CTX* library) {
   common::check_input_file(plan.trust);  // a FIFO or /dev/zero is refused, never read
   X509_STORE* store = X509_STORE_new();
-  if (!store || X509_STORE_load_file(store, plan.trust.c_str()) != 1) {
+  if (!store || X509_STORE_load_file_ex(store, plan.trust.c_str(), library, nullptr) != 1) {
     X509_STORE_free(store);
     common::throw_openssl("load engine: cannot load server trust " + plan.trust);
   }
@@ -99,10 +99,16 @@ VerifyCache::~VerifyCache() { X509_free(leaf); }
 
 ClientTls::ClientTls(const Plan& plan) {
   cache_.enabled = plan.opts.cache_server_verification;
-  X509_STORE* trust = load_trust(plan);
+  if (plan.opts.per_thread_library_context) {
+    // Providers load into it on first use, as into the default context.
+    library_ = OSSL_LIB_CTX_new();
+    if (!library_) common::throw_openssl("load engine: OSSL_LIB_CTX_new");
+  }
+  X509_STORE* trust = nullptr;
   try {
+    trust = load_trust(plan, library_);
     for (const auto& id : plan.identities) {
-      SSL_CTX* ctx = SSL_CTX_new(TLS_client_method());
+      SSL_CTX* ctx = SSL_CTX_new_ex(library_, nullptr, TLS_client_method());
       if (!ctx) common::throw_openssl("load engine: SSL_CTX_new");
       contexts_.push_back(ctx);
       set_versions(ctx, plan.phase.tls_version);
@@ -122,6 +128,7 @@ ClientTls::ClientTls(const Plan& plan) {
   } catch (...) {
     X509_STORE_free(trust);
     for (SSL_CTX* c : contexts_) SSL_CTX_free(c);
+    OSSL_LIB_CTX_free(library_);
     throw;
   }
   X509_STORE_free(trust);  // the contexts hold their references
@@ -129,6 +136,7 @@ ClientTls::ClientTls(const Plan& plan) {
 
 ClientTls::~ClientTls() {
   for (SSL_CTX* c : contexts_) SSL_CTX_free(c);
+  OSSL_LIB_CTX_free(library_);  // after every context made in it
 }
 
 }  // namespace mtls::load

@@ -41,6 +41,7 @@ class ClientTls {
   SSL_CTX* context(std::size_t identity) const { return contexts_[identity]; }
 
  private:
+  OSSL_LIB_CTX* library_ = nullptr;  // this thread's own, or null: OpenSSL's default
   VerifyCache cache_;
   std::vector<SSL_CTX*> contexts_;
 };

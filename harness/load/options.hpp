@@ -41,6 +41,11 @@ struct PhaseOptions {
   // Keep the algorithm implementations OpenSSL fetches by name during a handshake (digests,
   // KDFs, MACs, signatures, key exchanges) per worker thread (see fetch_cache.hpp).
   bool cache_fetched_methods = true;
+  // The alternative to that cache: each worker thread builds its contexts in an OpenSSL
+  // library context of its own (OSSL_LIB_CTX, SSL_CTX_new_ex), so no two threads share a
+  // method store or its locks. The name lookups per fetch stay. Off by default: the
+  // benchmark measures it against the cache (BENCH_PER_THREAD_LIBCTX).
+  bool per_thread_library_context = false;
   // All three off (`run --stock-openssl`): the client is OpenSSL as shipped.
   void use_stock_openssl() {
     cache_server_verification = cache_peer_certificates = cache_fetched_methods = false;

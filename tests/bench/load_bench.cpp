@@ -130,6 +130,7 @@ Row run_engine(const Settings& st, const scenario::Scenario& s, const pki::Fixtu
   o.cache_server_verification = std::getenv("BENCH_NO_VERIFY_CACHE") == nullptr;
   o.cache_peer_certificates = std::getenv("BENCH_NO_CERT_CACHE") == nullptr;
   o.cache_fetched_methods = std::getenv("BENCH_NO_FETCH_CACHE") == nullptr;
+  o.per_thread_library_context = std::getenv("BENCH_PER_THREAD_LIBCTX") != nullptr;
   const auto r = load::run_phase(p, s, f, endpoint(n, f), o);
   if (std::getenv("BENCH_ENGINE_ONLY")) report::print_summary(std::cerr, r);
   Row row;
