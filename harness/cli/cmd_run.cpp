@@ -28,7 +28,9 @@
 #include "scenario/names.hpp"
 #include "scenario/overrides.hpp"
 #include "target/gateway_log.hpp"
+#include "target/nginx_own.hpp"
 #include "target/target.hpp"
+#include "userconf/where.hpp"
 #include "report/model/gates.hpp"
 
 namespace mtls::cli {
@@ -119,6 +121,12 @@ int run(const RunArgs& a) {
     std::cerr << *problem << "\n";
     return kBadInput;
   }
+  try {
+    target::adopt_own_config(s);
+  } catch (const userconf::ConfigError& e) {
+    std::cerr << "mtls-harness: [target] config: " << e.what() << "\n";
+    return kBadInput;
+  }
 
   report::Report rep;
   auto& m = rep.meta;
@@ -163,11 +171,24 @@ int run(const RunArgs& a) {
     target::StartOptions topts;
     topts.runtime_dir = dirs.runtime;
     tgt = target::start(s, fixtures, topts);
+  } catch (const userconf::ConfigError& e) {
+    std::cerr << "mtls-harness: [target] config: " << e.what() << "\n";
+    return kBadInput;
   } catch (const std::exception& e) {
     std::cerr << "mtls-harness: target could not be started: " << e.what() << "\n";
     return kTargetUnavailable;
   }
   m.target = tgt->describe();
+  if (const auto* rewrite = tgt->config_rewrite()) {
+    // The rewrite is shown, not hidden: what the gateway runs differs from the file here.
+    std::cerr << fmt::format("{}: {} directive(s) rewritten for a loopback run (rendered: {})\n",
+                             rewrite->source, rewrite->changes.size(), rewrite->rendered);
+    for (const auto& c : rewrite->changes) std::cerr << "  " << c.text << "\n";
+    for (const auto& l : rewrite->listeners)
+      std::cerr << fmt::format("  listener {}{} → {}:{}{}\n", l.written_port, l.tls ? " (TLS)" : "",
+                               tgt->endpoint().host, l.port, l.cases ? "  ← cases and load go here" : "");
+    m.target_config = *rewrite;
+  }
 
   const bool tty = ::isatty(STDERR_FILENO) == 1;
   std::size_t total = 0, done = 0;

@@ -71,6 +71,18 @@ std::string to_json(const Report& r) {
         {"outcome", outcome_json(c.outcome)},
     });
   }
+  json target_config = nullptr;
+  if (const auto& tc = m.target_config) {
+    json listeners = json::array(), changes = json::array();
+    for (const auto& l : tc->listeners)
+      listeners.push_back({{"written_port", l.written_port}, {"port", l.port}, {"tls", l.tls},
+                           {"cases", l.cases}});
+    for (const auto& c : tc->changes)
+      changes.push_back({{"where", c.where}, {"directive", c.directive}, {"from", c.from},
+                         {"to", c.to}, {"text", c.text}});
+    target_config = {{"source", tc->source}, {"rendered", tc->rendered}, {"trust", tc->trust},
+                     {"listeners", listeners}, {"changes", changes}};
+  }
   json doc = {
       {"schema_version", kSchemaVersion},
       {"meta",
@@ -92,7 +104,8 @@ std::string to_json(const Report& r) {
         {"shard", m.shard_count > 0 ? json{{"index", m.shard_index}, {"count", m.shard_count}}
                                     : json(nullptr)},
         {"merged_shards", m.merged_shards},
-        {"stop_signal", m.stop_signal}}},
+        {"stop_signal", m.stop_signal},
+        {"target_config", target_config}}},
       {"client_ca_names", client_cas_json(r)},
       {"summary",
        {{"total", s.total},

@@ -113,6 +113,21 @@ Meta read_meta(const json& j) {
   }
   m.merged_shards = j.value("merged_shards", 0);
   m.stop_signal = j.value("stop_signal", 0);
+  if (j.contains("target_config") && !j.at("target_config").is_null()) {
+    const auto& tc = j.at("target_config");
+    TargetConfig c;
+    c.source = tc.at("source").get<std::string>();
+    c.rendered = tc.at("rendered").get<std::string>();
+    c.trust = tc.value("trust", "");
+    for (const auto& l : tc.at("listeners"))
+      c.listeners.push_back({l.at("written_port").get<int>(), l.at("port").get<int>(),
+                             l.at("tls").get<bool>(), l.at("cases").get<bool>()});
+    for (const auto& x : tc.at("changes"))
+      c.changes.push_back({x.at("where").get<std::string>(), x.at("directive").get<std::string>(),
+                           x.at("from").get<std::string>(), x.at("to").get<std::string>(),
+                           x.at("text").get<std::string>()});
+    m.target_config = std::move(c);
+  }
   return m;
 }
 

@@ -10,6 +10,7 @@
 
 #include "report/model/case_result.hpp"
 #include "report/model/phase.hpp"
+#include "report/model/target_config.hpp"
 
 namespace mtls::report {
 
@@ -35,6 +36,8 @@ struct Meta {
   int shard_count = 0;    // 0: not a shard report
   int merged_shards = 0;  // > 0: `merge` made this report from that many shard reports
   int stop_signal = 0;    // > 0: stopped by this signal (SIGINT, SIGTERM): exit code 130
+  // [target] config: what the run changed in the user's gateway config; absent for templates.
+  std::optional<TargetConfig> target_config;
 };
 
 // What the gateway asked of clients on one TLS version, from the first probe that got that

@@ -13,7 +13,7 @@ constexpr std::string_view kKeys[] = {
     "kind",        "profile",         "verify",   "crl",          "verify_depth",
     "tls_versions", "session_cache",  "session_tickets", "template", "nginx_binary",
     "url",         "server_name",     "ca_file",  "timeout_ms",   "allow",
-    "ocsp",        "ocsp_responder", "pid", "pid_file"};
+    "ocsp",        "ocsp_responder", "pid", "pid_file", "config", "listener"};
 constexpr std::string_view kAllowKeys[] = {"common_names", "san_dns", "san_uri"};
 
 // Gateway profiles: how a target expresses canonical refusals on the wire.
@@ -33,6 +33,7 @@ struct KindOnly {
 };
 constexpr KindOnly kKindOnly[] = {
     {"template", TargetKind::nginx, true}, {"nginx_binary", TargetKind::nginx},
+    {"config", TargetKind::nginx, true},   {"listener", TargetKind::nginx, true},
     {"url", TargetKind::external},         {"server_name", TargetKind::external},
     {"ca_file", TargetKind::external},
     {"pid", TargetKind::external},         {"pid_file", TargetKind::external},
@@ -109,6 +110,49 @@ void read_ocsp(Reader& r, const toml::table& t, Target& g) {
   }
 }
 
+// Keys that describe how the harness renders its own template: with the user's config the
+// config says it, and two sources of truth would let a gate pass on the wrong one.
+constexpr std::string_view kTemplateOnly[] = {"template", "verify", "crl", "verify_depth",
+                                              "session_cache", "session_tickets", "allow"};
+
+// config / listener: the user's own gateway config instead of a template (nginx so far).
+void read_config(Reader& r, const toml::table& t, Target& g) {
+  const auto v = r.string(t, "config", "target");
+  if (!v) {
+    if (t.contains("listener"))
+      r.error(Reader::at(t, "listener"), "target.listener",
+              "listener picks one listener of the user's config, but there is no config",
+              "add config = \"path/to/nginx.conf\", or remove listener");
+    return;
+  }
+  if (g.kind != TargetKind::nginx) {
+    r.error(Reader::at(t, "config"), "target.config",
+            fmt::format("a config of kind = \"{}\" is not read yet: only nginx configs are "
+                        "rewritten for a loopback run", to_string(g.kind)),
+            fmt::format("gate it with the template = \"...\" of fixtures/{}/, or run it yourself "
+                        "and use kind = \"external\"", to_string(g.kind)));
+    return;
+  }
+  g.config = r.resolve(*v);
+  if (auto why = input_file_problem(g.config))
+    r.error(Reader::at(t, "config"), "target.config", *why,
+            "paths are relative to the scenario file's directory");
+  for (auto key : kTemplateOnly)
+    if (t.contains(key))
+      r.error(Reader::at(t, key), join("target", key),
+              fmt::format("'{}' describes the harness's own template; with config the harness "
+                          "reads it from the config file", key),
+              "remove it: the config says it");
+  if (auto l = r.string(t, "listener", "target")) {
+    const bool digits = !l->empty() && l->size() <= 5 &&
+                        std::all_of(l->begin(), l->end(), [](char c) { return c >= '0' && c <= '9'; });
+    if (!digits)
+      r.error(Reader::at(t, "listener"), "target.listener",
+              fmt::format("'{}' is not a port", *l), "write the port the config listens on: listener = \"443\"");
+    g.listener = *l;
+  }
+}
+
 void read(Reader& r, const toml::table& root, Scenario& s) {
   Target& g = s.target;
   g.verify_depth = s.pki.verify_depth;
@@ -144,6 +188,7 @@ void read(Reader& r, const toml::table& root, Scenario& s) {
     if (auto v = r.string(t, "nginx_binary", "target")) g.nginx_binary = *v;
   if (g.kind == TargetKind::external) read_external(r, t, g);
   if (g.kind == TargetKind::nginx) read_ocsp(r, t, g);
+  if (launched(g.kind)) read_config(r, t, g);
 }
 
 }  // namespace

@@ -148,6 +148,10 @@ struct Target {
   // Launched gateways: which template under fixtures/<kind>/ to render (e.g. "verify-on").
   std::string nginx_template = "verify-on";
   std::string nginx_binary = "nginx";
+  // Launched gateways: the user's own config file instead of a template (absolute), and the
+  // port of the listener cases go to when it has several ("443"; empty: its only TLS one).
+  std::filesystem::path config;
+  std::string listener;
   // Client-certificate OCSP (nginx only): the harness runs a responder on loopback.
   OcspCheck ocsp = OcspCheck::off;
   OcspResponder ocsp_responder = OcspResponder::up;

@@ -10,6 +10,7 @@
 
 #include "common/files.hpp"
 #include "target/launch.hpp"
+#include "target/loopback_backend.hpp"
 #include "target/nginx_binary.hpp"
 #include "target/nginx_config.hpp"
 #include "target/nginx_target.hpp"
@@ -25,7 +26,14 @@ NginxTarget::NginxTarget(Launch launch, Endpoint endpoint, std::unique_ptr<OcspR
 
 NginxTarget::~NginxTarget() { stop(); }
 
+void NginxTarget::own_config(std::unique_ptr<LoopbackBackend> backend, report::TargetConfig rewrite) {
+  backend_ = std::move(backend);
+  rewrite_ = std::move(rewrite);
+}
+
 std::string NginxTarget::describe() const {
+  if (!launch_.config_label.empty())
+    return fmt::format("nginx {} (config {})", launch_.version, launch_.config_label);
   return fmt::format("nginx {} (template {})", launch_.version, launch_.template_name);
 }
 
@@ -72,6 +80,7 @@ void NginxTarget::stop() {
   stopped_ = true;
   launch::stop_group(launch_.master);
   if (ocsp_) ocsp_->stop();
+  if (backend_) backend_->stop();
 }
 
 // [target] ocsp: the fixture responder (or a port nobody listens on) for nginx to ask.
@@ -94,6 +103,7 @@ std::unique_ptr<OcspResponder> start_ocsp(const scenario::Scenario& s, const pki
 
 std::unique_ptr<RunningTarget> start_nginx(const scenario::Scenario& s, const pki::Fixtures& f,
                                            const StartOptions& opts) {
+  if (!s.target.config.empty()) return start_nginx_own(s, f, opts);
   nginx::Launch launch;
   launch.binary = nginx::locate(s.target.nginx_binary);
   launch.template_name = s.target.nginx_template;

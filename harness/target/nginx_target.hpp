@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <filesystem>
 #include <memory>
+#include <optional>
 #include <string>
 #include <sys/types.h>
 
@@ -13,6 +14,7 @@
 
 namespace mtls::target {
 class OcspResponder;
+class LoopbackBackend;
 }
 
 namespace mtls::target::nginx {
@@ -22,6 +24,7 @@ struct Launch {
   std::string version;           // "1.22.1"
   std::string template_name;     // "verify-on"
   bool crl = false;              // [target].crl: ssl_crl reads crl_copy(runtime_dir)
+  std::string config_label;      // [target] config: the user's file, instead of a template
   std::filesystem::path runtime_dir;
   std::filesystem::path conf;    // the rendered nginx.conf
   pid_t master = 0;
@@ -34,6 +37,9 @@ class NginxTarget : public RunningTarget {
   // `ocsp`: the responder nginx asks about client certificates ([target] ocsp), stopped after
   // nginx; null when OCSP is off.
   NginxTarget(Launch launch, Endpoint endpoint, std::unique_ptr<OcspResponder> ocsp = nullptr);
+  // A user's own config: the backend its upstreams were rewritten to (stopped after nginx)
+  // and the record of what was rewritten.
+  void own_config(std::unique_ptr<LoopbackBackend> backend, report::TargetConfig rewrite);
   ~NginxTarget() override;
 
   Endpoint endpoint() const override { return endpoint_; }
@@ -42,6 +48,7 @@ class NginxTarget : public RunningTarget {
   std::string log_since_start() const override;  // error.log written by this run
   // Rewrites the CRL copy and sends the master SIGHUP: nginx re-reads it in new workers.
   bool replace_crls(const std::string& pem) override;
+  const report::TargetConfig* config_rewrite() const override { return rewrite_ ? &*rewrite_ : nullptr; }
   void stop() override;
 
   std::chrono::microseconds startup_time() const { return launch_.startup; }
@@ -53,7 +60,15 @@ class NginxTarget : public RunningTarget {
   Launch launch_;
   Endpoint endpoint_;
   std::unique_ptr<OcspResponder> ocsp_;
+  std::unique_ptr<LoopbackBackend> backend_;
+  std::optional<report::TargetConfig> rewrite_;
   bool stopped_ = false;
 };
+
+// [target] ocsp: the fixture responder (or a port nobody listens on) for nginx to ask; null
+// when OCSP is off.
+std::unique_ptr<OcspResponder> start_ocsp(const scenario::Scenario& s, const pki::Fixtures& f,
+                                          const std::string& host,
+                                          const std::filesystem::path& runtime_dir);
 
 }  // namespace mtls::target::nginx

@@ -8,6 +8,7 @@
 #include <sys/types.h>
 
 #include "pki/fixtures.hpp"
+#include "report/model/target_config.hpp"
 #include "scenario/scenario.hpp"
 
 namespace mtls::target {
@@ -37,6 +38,9 @@ class RunningTarget {
   // embedded target swaps them at once, a launched nginx reloads (so callers poll until the
   // change shows). false: this target cannot (an external gateway, CRL checking off).
   virtual bool replace_crls(const std::string& pem) { (void)pem; return false; }
+  // [target] config: what this run changed in the user's gateway config; null for a
+  // template, the embedded target and external gateways.
+  virtual const report::TargetConfig* config_rewrite() const { return nullptr; }
   // Stops what the harness started; idempotent; also called by the destructor.
   virtual void stop() = 0;
 };
@@ -61,6 +65,10 @@ std::unique_ptr<RunningTarget> start_embedded(const scenario::Scenario& s,
                                               const pki::Fixtures& f, const StartOptions& opts);
 std::unique_ptr<RunningTarget> start_nginx(const scenario::Scenario& s, const pki::Fixtures& f,
                                            const StartOptions& opts);
+// nginx from the user's own config ([target] config), rewritten for a loopback run
+// (nginx_own.hpp); start_nginx calls it when the scenario names a config.
+std::unique_ptr<RunningTarget> start_nginx_own(const scenario::Scenario& s, const pki::Fixtures& f,
+                                               const StartOptions& opts);
 // HAProxy, Apache httpd and Caddy launched from fixtures/<kind>/ templates (launch.hpp).
 std::unique_ptr<RunningTarget> start_haproxy(const scenario::Scenario& s, const pki::Fixtures& f,
                                              const StartOptions& opts);

@@ -1,0 +1,130 @@
+#include "target/loopback_backend.hpp"
+
+#include <atomic>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/beast/core/flat_buffer.hpp>
+#include <boost/beast/http/read.hpp>
+#include <boost/beast/http/string_body.hpp>
+#include <boost/beast/http/write.hpp>
+#include <fmt/format.h>
+#include <nlohmann/json.hpp>
+#include <thread>
+
+#include "target/target.hpp"
+
+namespace mtls::target {
+namespace asio = boost::asio;
+namespace http = boost::beast::http;
+using tcp = asio::ip::tcp;
+
+namespace {
+
+constexpr std::uint64_t kBodyLimit = 1024 * 1024;
+
+// What the backend saw of one request, echoed so a case can see what the gateway forwarded.
+std::string answer_body(const http::request<http::string_body>& req) {
+  nlohmann::json headers = nlohmann::json::object();
+  for (const auto& h : req)
+    headers[std::string(h.name_string())] = std::string(h.value());
+  return nlohmann::json{{"backend", "mtls-harness"},
+                        {"method", std::string(req.method_string())},
+                        {"path", std::string(req.target())},
+                        {"headers", headers}}
+             .dump() + "\n";
+}
+
+class Session : public std::enable_shared_from_this<Session> {
+ public:
+  Session(tcp::socket socket, std::atomic<std::uint64_t>& requests)
+      : socket_(std::move(socket)), requests_(requests) {}
+
+  void start() { read(); }
+
+ private:
+  void read() {
+    parser_.emplace();
+    parser_->body_limit(kBodyLimit);
+    http::async_read(socket_, buffer_, *parser_,
+                     [self = shared_from_this()](boost::system::error_code ec, std::size_t) {
+                       if (!ec) self->respond();
+                     });
+  }
+
+  void respond() {
+    const auto req = parser_->release();
+    ++requests_;
+    auto res = std::make_shared<http::response<http::string_body>>(http::status::ok, req.version());
+    res->set(http::field::content_type, "application/json");
+    res->set(http::field::server, "mtls-harness-backend");
+    res->body() = answer_body(req);
+    res->keep_alive(req.keep_alive());
+    res->prepare_payload();
+    http::async_write(socket_, *res, [self = shared_from_this(), res](boost::system::error_code ec, std::size_t) {
+      if (ec) return;
+      if (res->keep_alive()) self->read();
+      else self->socket_.shutdown(tcp::socket::shutdown_send, ec);
+    });
+  }
+
+  tcp::socket socket_;
+  std::atomic<std::uint64_t>& requests_;
+  boost::beast::flat_buffer buffer_;
+  std::optional<http::request_parser<http::string_body>> parser_;
+};
+
+}  // namespace
+
+struct LoopbackBackend::Impl {
+  asio::io_context io{1};
+  tcp::acceptor acceptor{io};
+  std::thread thread;
+  std::atomic<std::uint64_t> connections{0}, requests{0};
+  bool stopped = false;
+
+  void accept() {
+    acceptor.async_accept([this](boost::system::error_code ec, tcp::socket s) {
+      if (ec) return;  // closed by stop()
+      ++connections;
+      std::make_shared<Session>(std::move(s), requests)->start();
+      accept();
+    });
+  }
+};
+
+LoopbackBackend::LoopbackBackend(const std::string& host) : impl_(std::make_unique<Impl>()) {
+  try {
+    const tcp::endpoint ep(asio::ip::make_address(host), 0);
+    impl_->acceptor.open(ep.protocol());
+    impl_->acceptor.set_option(tcp::acceptor::reuse_address(true));
+    impl_->acceptor.bind(ep);
+    impl_->acceptor.listen();
+  } catch (const std::exception& e) {
+    throw TargetError(fmt::format("loopback backend on {}: {}", host, e.what()));
+  }
+  impl_->accept();
+  impl_->thread = std::thread([this] { impl_->io.run(); });
+}
+
+LoopbackBackend::~LoopbackBackend() { stop(); }
+
+int LoopbackBackend::port() const { return impl_->acceptor.local_endpoint().port(); }
+
+std::string LoopbackBackend::address() const {
+  const auto ep = impl_->acceptor.local_endpoint();
+  const auto a = ep.address().to_string();
+  return ep.address().is_v6() ? fmt::format("[{}]:{}", a, ep.port()) : fmt::format("{}:{}", a, ep.port());
+}
+
+BackendCounters LoopbackBackend::counters() const {
+  return {impl_->connections.load(), impl_->requests.load()};
+}
+
+void LoopbackBackend::stop() {
+  if (!impl_ || impl_->stopped) return;
+  impl_->stopped = true;
+  impl_->io.stop();
+  if (impl_->thread.joinable()) impl_->thread.join();
+}
+
+}  // namespace mtls::target
