@@ -35,6 +35,10 @@ const Row kRows[] = {
     {"scenarios/own-nginx/gate-depth-too-large.toml", 1,
      "MISMATCH too deep [TLS 1.2]: expected reject at HTTP 400 (chain_too_long), got HTTP 200 — the "
      "gateway accepted a chain deeper than its verify depth"},
+    // optional + `if ($ssl_client_verify != SUCCESS) { return 403; }`, upstream by host name.
+    {"tests/userconf/configs/optional-403.toml", 0, "optional-403: 8 passed, 0 failed, 0 errors, 0 skipped of 8"},
+    {"tests/userconf/configs/optional-403.toml", 0, "optional-403.conf:4 server app.internal.example:8080 → 127.0.0.1:"},
+    {"tests/userconf/configs/optional-403.toml", 0, "optional-403.conf:20 proxy_pass https://app/ → http://app/"},
     {"tests/userconf/configs/nginx-t-refuses.toml", 3,
      "nginx: [emerg] unknown directive \"ssl_verify_clients\" in "},
     {"tests/userconf/configs/nginx-t-refuses.toml", 3, "nginx-t-refuses.conf:5"},
