@@ -1,4 +1,5 @@
 // `mtls-harness run FILE`: fixture PKI -> target -> cases -> reports -> exit code.
+#include <algorithm>
 #include <CLI/CLI.hpp>
 #include <chrono>
 #include <cstdlib>
@@ -28,7 +29,7 @@
 #include "scenario/names.hpp"
 #include "scenario/overrides.hpp"
 #include "target/gateway_log.hpp"
-#include "target/nginx_own.hpp"
+#include "target/own_config.hpp"
 #include "target/target.hpp"
 #include "userconf/where.hpp"
 #include "report/model/gates.hpp"
@@ -112,6 +113,21 @@ std::vector<load::PhaseResult> run_load(const scenario::Scenario& s, const pki::
   return out;
 }
 
+// An external gateway checks the CRL it was given, not ours: a revoked case against the
+// user's CA means something only once the gateway loads the CRL the harness signed.
+void say_which_crl(const scenario::Scenario& s, const pki::Fixtures& f) {
+  if (s.target.kind != scenario::TargetKind::external || !s.pki.user_ca.given()) return;
+  const bool any_revoked = std::any_of(s.identities.begin(), s.identities.end(), [](const auto& i) {
+    return i.generated() && i.fault == scenario::Fault::revoked;
+  });
+  if (!any_revoked) return;
+  std::cerr << fmt::format(
+      "note: revoked identities were signed by your CA {}; the gateway refuses them only if it "
+      "loads the CRL the harness signed with that CA: {} (nginx ssl_crl, HAProxy crl-file, "
+      "Apache SSLCARevocationFile)\n",
+      s.pki.user_ca.ca_cert.string(), f.crl_bundle.string());
+}
+
 int run(const RunArgs& a) {
   const auto& stop = common::install_stop_handlers();
   auto loaded = load_or_report(a.file);
@@ -145,6 +161,7 @@ int run(const RunArgs& a) {
   popts.fixtures_root = a.fixtures;
   auto fixtures = pki::materialize(s, popts);
   if (!pki::preflight_or_report(fixtures, std::cerr)) return kBadInput;
+  say_which_crl(s, fixtures);
   if (s.target.kind == scenario::TargetKind::external && s.target.ca_file.empty())
     s.target.ca_file = fixtures.server_trust;
   const bool sharded = !a.shard.empty();

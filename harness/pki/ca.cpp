@@ -1,6 +1,7 @@
 #include "pki/ca.hpp"
 
 #include <nlohmann/json.hpp>
+#include <openssl/err.h>
 
 #include "common/digest.hpp"
 #include "common/files.hpp"
@@ -98,10 +99,68 @@ bool try_reuse(const CaOptions& opts, CaSet& set) {
          still_valid(set.rogue, opts.now) && issued_by(set.intermediate, set.root);
 }
 
+[[noreturn]] void bad_user_ca(const fs::path& file, const std::string& what, const std::string& fix) {
+  throw UserCaError(file.string() + ": " + what + "; " + fix);
+}
+
+Ca load_user_ca(const std::string& id, const fs::path& cert_file, const fs::path& key_file,
+                const std::string& password_env, const char* key_name, std::time_t now) {
+  Ca ca;
+  ca.id = id;
+  auto certs = ossl::read_certs(cert_file);
+  if (certs.size() != 1)
+    bad_user_ca(cert_file, "holds " + std::to_string(certs.size()) + " certificates",
+                "name a file with exactly the one CA certificate");
+  ca.cert = std::move(certs.front());
+  if (X509_check_ca(ca.cert.get()) != 1)
+    bad_user_ca(cert_file, "is not a CA certificate (no basicConstraints CA:TRUE)",
+                "name the certificate of the CA that signs client certificates");
+  if (X509_cmp_time(X509_get0_notAfter(ca.cert.get()), &now) <= 0)
+    bad_user_ca(cert_file, "has expired", "renew the CA, or name a current one");
+  if (key_file.empty()) return ca;
+  ca.key = ossl::read_key(key_file, {password_env, std::string("set [pki] ") + key_name +
+                                                       "_password_env = \"VAR\" and export VAR "
+                                                       "with the key's passphrase (the harness never prompts)"});
+  if (X509_check_private_key(ca.cert.get(), ca.key.get()) != 1) {
+    ERR_clear_error();
+    bad_user_ca(key_file, std::string("[pki] ") + key_name + " does not fit " + cert_file.string(),
+                "name the key of that CA certificate");
+  }
+  ca.key_source = key_file;
+  return ca;
+}
+
+// The user's CAs: their certificates go into the fixture set (ca/user-*.crt.pem) so every
+// stage finds the trust anchor there; their keys stay where they are.
+void load_user_cas(const scenario::UserCa& u, const CaOptions& opts, CaSet& set) {
+  set.user_root = load_user_ca("user-root", u.ca_cert, u.ca_key, u.ca_key_password_env, "ca_key", opts.now);
+  if (!u.intermediate_cert.empty()) {
+    set.user_intermediate = load_user_ca("user-intermediate", u.intermediate_cert, u.intermediate_key,
+                                         u.intermediate_key_password_env, "intermediate_key", opts.now);
+    if (!issued_by(*set.user_intermediate, *set.user_root))
+      bad_user_ca(u.intermediate_cert, "is not issued by [pki] ca_cert " + u.ca_cert.string(),
+                  "name the intermediate that the CA in ca_cert signed");
+  }
+  for (const auto* ca : {&set.user_root, &set.user_intermediate})
+    if (*ca) common::write_file_atomic(layout::ca_cert(opts.dir, (*ca)->id), ossl::to_pem((*ca)->cert.get()));
+}
+
 }  // namespace
 
+const Ca& CaSet::client_issuer() const {
+  if (!user_root) return intermediate;
+  return user_intermediate ? *user_intermediate : *user_root;
+}
+
+const Ca* CaSet::client_intermediate() const {
+  if (!user_root) return &intermediate;
+  return user_intermediate ? &*user_intermediate : nullptr;
+}
+
 std::vector<const Ca*> CaSet::crl_issuers() const {
-  std::vector<const Ca*> out = {&root, &intermediate};
+  std::vector<const Ca*> out;
+  for (const Ca* ca : {&client_root(), client_intermediate()})
+    if (ca && ca->key) out.push_back(ca);
   for (const auto& d : deep) out.push_back(&d);
   return out;
 }
@@ -131,11 +190,12 @@ CaSet load_or_create_cas(const scenario::Pki& pki, const CaOptions& opts) {
     set.intermediate = create_ca(pki, opts, "intermediate", &set.root);
     set.rogue = create_ca(pki, opts, "rogue-root", nullptr);
   }
+  if (pki.user_ca.given()) load_user_cas(pki.user_ca, opts, set);
   // Sub-CAs are made on first need; a kept one is reused only if its parent is unchanged.
-  bool parent_kept = set.reused;
+  bool parent_kept = set.reused || pki.user_ca.given();
   for (int i = 1; i <= opts.deep_count; ++i) {
     const std::string id = "sub-ca-" + std::to_string(i);
-    const Ca& parent = set.deep.empty() ? set.intermediate : set.deep.back();
+    const Ca& parent = set.deep.empty() ? set.client_issuer() : set.deep.back();
     if (parent_kept && ca_files_exist(opts.keep_from, id)) {
       Ca kept = load_ca(opts.keep_from, id);
       if (still_valid(kept, opts.now) && issued_by(kept, parent)) {

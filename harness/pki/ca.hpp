@@ -1,10 +1,14 @@
 // The CA hierarchy of a fixture PKI: root -> intermediate (issues clients and the server),
-// an unrelated rogue root (wrong-ca), and for too-deep a line of sub-CAs below the
-// intermediate. Kept on disk and reused while the [pki] settings that shape it are unchanged.
+// an unrelated rogue root (wrong-ca), and for too-deep a line of sub-CAs below the client
+// issuer. Kept on disk and reused while the [pki] settings that shape it are unchanged. With
+// [pki] ca_cert the user's CA (and intermediate) issue the clients instead; the harness's own
+// pair then issues only the server certificate.
 #pragma once
 
 #include <ctime>
 #include <filesystem>
+#include <optional>
+#include <stdexcept>
 #include <string>
 #include <vector>
 
@@ -14,20 +18,28 @@
 namespace mtls::pki {
 
 struct Ca {
-  std::string id;  // "root", "intermediate", "rogue-root", "sub-ca-1", ...
-  ossl::Key key;
+  std::string id;  // "root", "intermediate", "rogue-root", "sub-ca-1", "user-root", ...
+  ossl::Key key;   // null for a user CA whose key was not given
   ossl::Cert cert;
+  std::filesystem::path key_source;  // a user CA's key file, read in place; empty for ours
 };
 
 struct CaSet {
   Ca root;
   Ca intermediate;
   Ca rogue;
-  std::vector<Ca> deep;  // deep[0] is issued by the intermediate, deep[i] by deep[i-1]
+  std::vector<Ca> deep;  // deep[0] is issued by client_issuer(), deep[i] by deep[i-1]
+  std::optional<Ca> user_root;          // [pki] ca_cert
+  std::optional<Ca> user_intermediate;  // [pki] intermediate_cert
   std::string hash;      // pki_hash() of the settings the CAs were made with
   bool reused = false;   // root, intermediate and rogue root were loaded from disk
 
-  // The CAs that publish a CRL, in chain order from the root down.
+  // The trust anchor of client chains, the CA that signs client leaves, and the
+  // intermediate a client sends with its leaf (null when the issuer is the root itself).
+  const Ca& client_root() const { return user_root ? *user_root : root; }
+  const Ca& client_issuer() const;
+  const Ca* client_intermediate() const;
+  // The CAs of client chains that publish a CRL (those whose key we hold), root down.
   std::vector<const Ca*> crl_issuers() const;
 };
 
@@ -38,6 +50,12 @@ std::string pki_hash(const scenario::Pki& pki);
 // holds one intermediate more than `verify_depth` allows (OpenSSL counts intermediates
 // only, not the leaf and not the trust anchor).
 int too_deep_sub_cas(int verify_depth);
+
+// The user's CA cannot be used as given (not a CA, expired, a key that does not fit): a
+// scenario error, not a failure of the harness.
+struct UserCaError : std::runtime_error {
+  using std::runtime_error::runtime_error;
+};
 
 struct CaOptions {
   std::filesystem::path dir;        // where the CA files are written: the staging directory

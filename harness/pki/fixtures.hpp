@@ -33,6 +33,14 @@ struct IdentityFiles {
   std::string key_password_env;
 };
 
+// A user CA's key ([pki] ca_key): read where the user keeps it when a CRL or an OCSP answer
+// must be signed, never copied into the set.
+struct OutsideCaKey {
+  std::string ca_id;  // "user-root", "user-intermediate"
+  std::filesystem::path key;
+  std::string password_env;
+};
+
 struct Fixtures {
   std::filesystem::path dir;          // fixtures/<scenario>/
   std::filesystem::path ca_bundle;    // trust anchors a gateway uses to verify clients
@@ -45,6 +53,7 @@ struct Fixtures {
   int verify_depth = 2;
   bool ca_reused = false;  // CA material kept from an earlier run (PKI section unchanged)
   std::vector<IdentityFiles> identities;
+  std::vector<OutsideCaKey> outside_ca_keys;
 
   const IdentityFiles* find(const std::string& name) const {
     for (const auto& i : identities)

@@ -31,24 +31,28 @@ struct Issuance {
 };
 
 Issuance issuance_for(Fault fault, const CaSet& cas) {
-  const Ca& inter = cas.intermediate;
+  const Ca& issuer = cas.client_issuer();
+  std::vector<X509*> above;  // what the client sends above its issuer: the intermediate, if any
+  if (const Ca* inter = cas.client_intermediate()) above.push_back(inter->cert.get());
   switch (fault) {
     case Fault::wrong_ca:
       return {{cas.rogue.cert.get(), cas.rogue.key.get()}, {}};
     case Fault::self_signed:
       return {{}, {}};
     case Fault::missing_intermediate:  // issued normally; the client just omits the chain
-      return {{inter.cert.get(), inter.key.get()}, {}};
+      return {{issuer.cert.get(), issuer.key.get()}, {}};
     case Fault::too_deep: {
       if (cas.deep.empty()) throw std::logic_error("too-deep identity without sub-CAs");
       Issuance out{{cas.deep.back().cert.get(), cas.deep.back().key.get()}, {}};
       for (auto it = cas.deep.rbegin(); it != cas.deep.rend(); ++it)
         out.chain.push_back(it->cert.get());
-      out.chain.push_back(inter.cert.get());
+      out.chain.insert(out.chain.end(), above.begin(), above.end());
       return out;
     }
     default:
-      return {{inter.cert.get(), inter.key.get()}, {inter.cert.get()}};
+      if (!issuer.key)
+        throw std::logic_error("client issuer " + issuer.id + " has no key");  // the scenario reader refuses this
+      return {{issuer.cert.get(), issuer.key.get()}, above};
   }
 }
 

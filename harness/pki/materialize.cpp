@@ -4,6 +4,7 @@
 #include <atomic>
 #include <exception>
 #include <fmt/core.h>
+#include <openssl/err.h>
 #include <optional>
 #include <stdexcept>
 #include <thread>
@@ -88,14 +89,26 @@ CertInfo issue_server(const scenario::Pki& pki, const CaSet& cas, Fixtures& f, s
 
 // One CRL per CA a client chain can pass through, and their concatenation: nginx's
 // ssl_crl wants a CRL for every CA once CRL checking is on.
-void write_crls(const CaSet& cas, const std::vector<ossl::Integer>& revoked, const Fixtures& f,
-                std::time_t now) {
+void write_crls(const CaSet& cas, const scenario::UserCa& user, const std::vector<ossl::Integer>& revoked,
+                const Fixtures& f, std::time_t now) {
   std::string bundle;
+  if (cas.user_root && !cas.user_root->key && !user.ca_crl.empty()) {
+    // The root's own CRL, as published: the harness cannot sign one without the root's key.
+    auto crls = ossl::read_crls(user.ca_crl);
+    for (auto& crl : crls) {
+      if (X509_CRL_verify(crl.get(), X509_get0_pubkey(cas.user_root->cert.get())) != 1) {
+        ERR_clear_error();
+        throw UserCaError(user.ca_crl.string() + ": [pki] ca_crl is not signed by [pki] ca_cert " +
+                          user.ca_cert.string() + "; name that CA's CRL");
+      }
+      bundle += ossl::to_pem(crl.get());
+    }
+  }
   for (const Ca* ca : cas.crl_issuers()) {
     CrlRequest req;
     req.ca = ca->cert.get();
     req.ca_key = ca->key.get();
-    if (ca == &cas.intermediate)
+    if (ca == &cas.client_issuer())
       for (const auto& serial : revoked) req.revoked_serials.push_back(serial.get());
     req.this_update = now - 3600;  // an hour of slack for clocks behind ours
     req.next_update = to_time_t(X509_get0_notAfter(ca->cert.get()));
@@ -109,14 +122,20 @@ void write_crls(const CaSet& cas, const std::vector<ossl::Integer>& revoked, con
 
 std::vector<CaRecord> ca_records(const CaSet& cas, const fs::path& dir) {
   std::vector<CaRecord> out;
-  auto add = [&](const Ca& ca, bool has_crl) {
-    out.push_back({ca.id, layout::ca_cert(dir, ca.id), layout::ca_key(dir, ca.id),
+  const auto crl = cas.crl_issuers();
+  auto add = [&](const Ca& ca) {
+    const bool has_crl = std::find(crl.begin(), crl.end(), &ca) != crl.end();
+    // A user CA's key stays where the user keeps it; the manifest does not point at it.
+    out.push_back({ca.id, layout::ca_cert(dir, ca.id),
+                   ca.key_source.empty() ? layout::ca_key(dir, ca.id) : fs::path(),
                    has_crl ? layout::ca_crl(dir, ca.id) : fs::path(), describe_cert(ca.cert.get())});
   };
-  add(cas.root, true);
-  add(cas.intermediate, true);
-  for (const auto& d : cas.deep) add(d, true);
-  add(cas.rogue, false);
+  if (cas.user_root) add(*cas.user_root);
+  if (cas.user_intermediate) add(*cas.user_intermediate);
+  add(cas.root);
+  add(cas.intermediate);
+  for (const auto& d : cas.deep) add(d);
+  add(cas.rogue);
   return out;
 }
 
@@ -125,7 +144,8 @@ std::vector<CaRecord> ca_records(const CaSet& cas, const fs::path& dir) {
 // certificate, and the issuers' extension caches are filled before the threads start.
 std::vector<IssuedIdentity> issue_all(const std::vector<const scenario::Identity*>& ids,
                                       const IssueContext& ctx) {
-  for (const Ca* ca : {&ctx.cas->root, &ctx.cas->intermediate, &ctx.cas->rogue})
+  for (const Ca* ca : {&ctx.cas->root, &ctx.cas->intermediate, &ctx.cas->rogue, &ctx.cas->client_root(),
+                       &ctx.cas->client_issuer()})
     X509_check_purpose(ca->cert.get(), -1, 0);
   for (const auto& ca : ctx.cas->deep) X509_check_purpose(ca.cert.get(), -1, 0);
 
@@ -187,7 +207,12 @@ Fixtures generate(const scenario::Scenario& s, const Options& opts, const fs::pa
   const CaSet cas = load_or_create_cas(s.pki, ca_opts);
   f.ca_reused = cas.reused;
   // Clients send their intermediate, so the gateway trusts the root alone.
-  write_fixture(f.ca_bundle, ossl::to_pem(cas.root.cert.get()));
+  write_fixture(f.ca_bundle, ossl::to_pem(cas.client_root().cert.get()));
+  for (const auto* ca : {&cas.user_root, &cas.user_intermediate})
+    if (*ca && !(*ca)->key_source.empty())
+      f.outside_ca_keys.push_back({(*ca)->id, (*ca)->key_source,
+                                   ca == &cas.user_root ? s.pki.user_ca.ca_key_password_env
+                                                        : s.pki.user_ca.intermediate_key_password_env});
 
   ManifestInput manifest;
   common::throw_if_stopped("before issuing the server certificate");
@@ -209,7 +234,7 @@ Fixtures generate(const scenario::Scenario& s, const Options& opts, const fs::pa
     f.identities.push_back(std::move(next_issued->files));
     ++next_issued;
   }
-  write_crls(cas, revoked, f, now);
+  write_crls(cas, s.pki.user_ca, revoked, f, now);
 
   manifest.fixtures = &f;
   manifest.scenario = s.name;

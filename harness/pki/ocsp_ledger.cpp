@@ -4,6 +4,7 @@
 #include <stdexcept>
 
 #include "common/openssl_error.hpp"
+#include "pki/ca_keys.hpp"
 #include "pki/layout.hpp"
 
 namespace mtls::pki {
@@ -33,7 +34,7 @@ std::time_t not_before(X509* cert) {
   return timegm(&tm);
 }
 
-// Every "<id>.crt.pem" under ca/, with "<id>.key.pem" beside it.
+// Every "<id>.crt.pem" under ca/.
 std::vector<std::string> ca_ids(const fs::path& dir) {
   constexpr std::string_view suffix = ".crt.pem";
   std::vector<std::string> ids;
@@ -56,9 +57,11 @@ OcspReply response_error(int status) {
 
 OcspLedger OcspLedger::load(const scenario::Scenario& s, const Fixtures& f) {
   OcspLedger ledger;
-  for (const auto& id : ca_ids(f.dir))
-    ledger.issuers_.push_back(Issuer{id, ossl::read_cert(layout::ca_cert(f.dir, id)),
-                                     ossl::read_key(layout::ca_key(f.dir, id)), {}});
+  for (const auto& id : ca_ids(f.dir)) {
+    auto key = read_ca_key(f, id);
+    if (!key) continue;  // a user CA given without its key cannot answer for its certificates
+    ledger.issuers_.push_back(Issuer{id, ossl::read_cert(layout::ca_cert(f.dir, id)), std::move(*key), {}});
+  }
   if (ledger.issuers_.empty())
     throw std::runtime_error("OCSP: no CA certificates under " + layout::ca_dir(f.dir).string() +
                              "; run `mtls-harness pki` first");

@@ -84,6 +84,12 @@ IdentityFiles identity_from(const json& j) {
   return i;
 }
 
+json outside_keys_json(const std::vector<OutsideCaKey>& keys) {
+  json out = json::array();
+  for (const auto& k : keys) out.push_back({{"ca", k.ca_id}, {"key", k.key}, {"password_env", k.password_env}});
+  return out;
+}
+
 bool all_exist(const Fixtures& f) {
   std::vector<fs::path> paths = {f.ca_bundle,   f.crl_bundle,       f.server_cert,
                                  f.server_key,  f.server_fullchain, f.server_trust,
@@ -95,6 +101,19 @@ bool all_exist(const Fixtures& f) {
   for (const auto& p : paths)
     if (!fs::exists(p, ec)) return false;
   return true;
+}
+
+// The user's CA by its certificates' bytes (a renewed CA at the same path is another CA) and
+// by where its keys are; never by the keys' bytes.
+json user_ca_json(const scenario::UserCa& u) {
+  if (!u.given()) return nullptr;
+  return {{"ca_cert", common::sha256_hex(file_bytes_or_empty(u.ca_cert))},
+          {"ca_key", u.ca_key},
+          {"ca_key_password_env", u.ca_key_password_env},
+          {"ca_crl", common::sha256_hex(file_bytes_or_empty(u.ca_crl))},
+          {"intermediate_cert", common::sha256_hex(file_bytes_or_empty(u.intermediate_cert))},
+          {"intermediate_key", u.intermediate_key},
+          {"intermediate_key_password_env", u.intermediate_key_password_env}};
 }
 
 }  // namespace
@@ -131,6 +150,7 @@ std::string fixture_hash(const scenario::Scenario& s) {
         {"verify_depth", p.verify_depth},
         {"p12_password", common::sha256_hex(p.p12_password)}}},
       {"identities", ids},
+      {"user_ca", user_ca_json(p.user_ca)},
   };
   return common::sha256_hex(canonical.dump());
 }
@@ -165,6 +185,9 @@ std::optional<Fixtures> load_state(const fs::path& dir, const std::string& hash,
     f.manifest = j.at("manifest").get<std::string>();
     f.verify_depth = j.at("verify_depth").get<int>();
     for (const auto& i : j.at("identities")) f.identities.push_back(identity_from(i));
+    for (const auto& k : j.value("outside_ca_keys", json::array()))
+      f.outside_ca_keys.push_back({k.at("ca").get<std::string>(), k.at("key").get<std::string>(),
+                                   k.at("password_env").get<std::string>()});
     f.ca_reused = true;
     if (!all_exist(f)) return std::nullopt;
     return f;
@@ -189,6 +212,7 @@ void save_state(const Fixtures& f, const std::string& hash, std::time_t now,
                   {"manifest", f.manifest},
                   {"verify_depth", f.verify_depth},
                   {"identities", ids},
+                  {"outside_ca_keys", outside_keys_json(f.outside_ca_keys)},
                   {"files", digests_below(written_in)}};
   // A brought certificate's subject may hold bytes that are not UTF-8.
   write_fixture(state_file(written_in), j.dump(1, ' ', false, json::error_handler_t::replace) + "\n");

@@ -3,6 +3,7 @@
 #include <ctime>
 #include <stdexcept>
 
+#include "pki/ca_keys.hpp"
 #include "pki/crl.hpp"
 #include "pki/layout.hpp"
 #include "pki/ossl.hpp"
@@ -17,8 +18,8 @@ long crl_number(X509_CRL* crl) {
   return n ? ASN1_INTEGER_get(n.get()) : 0;
 }
 
-// The CA certificate of the fixture set whose subject is `issuer`, and its key file.
-std::pair<ossl::Cert, fs::path> find_ca(const Fixtures& f, const X509_NAME* issuer) {
+// The CA certificate of the fixture set whose subject is `issuer`, and its key.
+std::pair<ossl::Cert, ossl::Key> find_ca(const Fixtures& f, const X509_NAME* issuer) {
   std::error_code ec;
   for (const auto& e : fs::directory_iterator(layout::ca_dir(f.dir), ec)) {
     const std::string file = e.path().filename().string();
@@ -27,11 +28,11 @@ std::pair<ossl::Cert, fs::path> find_ca(const Fixtures& f, const X509_NAME* issu
       continue;
     auto cert = ossl::read_cert(e.path());
     if (X509_NAME_cmp(X509_get_subject_name(cert.get()), issuer) != 0) continue;
-    const auto key = layout::ca_key(f.dir, file.substr(0, file.size() - suffix.size()));
-    if (!fs::exists(key)) continue;
-    return {std::move(cert), key};
+    auto key = read_ca_key(f, file.substr(0, file.size() - suffix.size()));
+    if (!key) continue;
+    return {std::move(cert), std::move(*key)};
   }
-  return {ossl::Cert(), fs::path()};
+  return {ossl::Cert(), ossl::Key()};
 }
 
 }  // namespace
@@ -47,11 +48,10 @@ std::string crl_bundle_revoking(const Fixtures& f, const IdentityFiles& id) {
       bundle += ossl::to_pem(crl.get());
       continue;
     }
-    auto [ca, key_file] = find_ca(f, issuer);
+    auto [ca, key] = find_ca(f, issuer);
     if (!ca)
       throw std::runtime_error("cannot revoke '" + id.name + "': no CA key for its issuer in " +
-                               layout::ca_dir(f.dir).string());
-    const auto key = ossl::read_key(key_file);
+                               layout::ca_dir(f.dir).string() + " or [pki] ca_key");
     CrlRequest req;
     req.ca = ca.get();
     req.ca_key = key.get();

@@ -137,6 +137,34 @@ void check_not_allowed(Reader& r, const toml::table& t, const std::string& path,
             "change its common_name/SANs, or the allow-list");
 }
 
+// With [pki] ca_cert, generated clients are signed by the user's CA: that needs its key.
+// wrong-ca and self-signed are off that CA by definition.
+void check_user_ca_issuer(Reader& r, const toml::table& t, const std::string& path,
+                          const Pki& pki, const Identity& id) {
+  const UserCa& ca = pki.user_ca;
+  if (!ca.given() || !id.generated() || id.fault == Fault::wrong_ca || id.fault == Fault::self_signed)
+    return;
+  const auto at = t.contains("fault") ? Reader::at(t, "fault") : where_of(t);
+  if (id.fault == Fault::missing_intermediate && ca.intermediate_cert.empty()) {
+    r.error(at, join(path, "fault"),
+            fmt::format("identity '{}' is missing-intermediate, but your CA {} issues clients directly: "
+                        "there is no intermediate to leave out",
+                        id.name, ca.ca_cert.string()),
+            "add [pki] intermediate_cert and intermediate_key, or remove this identity");
+    return;
+  }
+  if (!ca.issuer_key().empty()) return;
+  const char* key = ca.intermediate_cert.empty() ? "ca_key" : "intermediate_key";
+  r.error(at, join(path, "fault"),
+          fmt::format("identity '{}' ({}) must be issued by your CA {}, but [pki] {} is not set: "
+                      "the harness cannot sign without the CA's key",
+                      id.name, id.fault == Fault::none ? "valid" : to_string(id.fault),
+                      ca.issuer_cert().string(), key),
+          fmt::format("set [pki] {} = \"path/to/key.pem\" (mode 0600; it is read, never copied), or "
+                      "bring this identity's certificate with cert = and key =",
+                      key));
+}
+
 void read(Reader& r, const toml::table& root, Scenario& s) {
   std::map<std::string, int> seen;
   auto tables = r.tables(root, "identity");
@@ -155,6 +183,7 @@ void read(Reader& r, const toml::table& root, Scenario& s) {
     else
       read_generated(r, t, path, s.pki, id);
     if (id.generated()) read_ocsp(r, t, path, s.target, id);
+    check_user_ca_issuer(r, t, path, s.pki, id);
     check_not_allowed(r, t, path, s.target, id);
     // Kept even when broken, so cases naming it are not reported as unknown as well.
     if (!id.name.empty()) s.identities.push_back(std::move(id));

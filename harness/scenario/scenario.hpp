@@ -112,7 +112,26 @@ struct Identity {
   bool generated() const { return cert_file.empty(); }
 };
 
+// [pki] ca_cert...: the user's own CA issues the client identities, so the gateway's trust is
+// tested as written. Keys are read where they are, never copied into the fixture set.
+struct UserCa {
+  std::filesystem::path ca_cert;
+  std::filesystem::path ca_key;            // empty: only brought (and wrong-ca, self-signed) identities
+  std::string ca_key_password_env;
+  // The root's published CRL, for chains checked end to end (nginx ssl_crl, the preflight)
+  // when the harness cannot sign one because only the intermediate's key is given.
+  std::filesystem::path ca_crl;
+  std::filesystem::path intermediate_cert;  // issues the clients when set
+  std::filesystem::path intermediate_key;
+  std::string intermediate_key_password_env;
+  bool given() const { return !ca_cert.empty(); }
+  // The certificate and key of the CA that signs client leaves: the intermediate when there is one.
+  const std::filesystem::path& issuer_cert() const { return intermediate_cert.empty() ? ca_cert : intermediate_cert; }
+  const std::filesystem::path& issuer_key() const { return intermediate_cert.empty() ? ca_key : intermediate_key; }
+};
+
 struct Pki {
+  UserCa user_ca;
   KeyType key_type = KeyType::ec_p256;
   std::string organization = "mtls-harness";
   int ca_validity_days = 3650;

@@ -26,23 +26,9 @@ scenario::VerifyMode verify_mode(const std::string& v) {
   return scenario::VerifyMode::off;
 }
 
-report::TargetConfig record(const scenario::Scenario& s, const un::Facts& facts,
-                            const un::Rendered& r, const fs::path& rendered) {
-  report::TargetConfig tc;
-  tc.source = s.target.config.string();
-  tc.rendered = rendered.string();
-  tc.trust = "fixture PKI";
-  for (const auto& l : facts.listeners)
-    tc.listeners.push_back({l.written_port, l.port, l.ssl, l.written_port == facts.chosen_port});
-  for (const auto& c : r.changes)
-    tc.changes.push_back({c.where.label(), c.directive, c.from, c.to, c.label()});
-  return tc;
-}
-
 }  // namespace
 
-void adopt_own_config(scenario::Scenario& s) {
-  if (s.target.config.empty()) return;
+own::Adopted adopt_nginx_config(const scenario::Scenario& s) {
   const auto config = un::parse_file(s.target.config);
   const auto facts = un::facts(config, s.target.config, s.target.listener);
   // A trial rewrite, so a directive that cannot be mapped stops the run before fixtures are made.
@@ -52,12 +38,7 @@ void adopt_own_config(scenario::Scenario& s) {
   trial.backend = "127.0.0.1:1";
   for (const auto& l : facts.listeners) trial.ports[l.written_port] = l.written_port;
   (void)un::rewrite(config, trial);
-  s.target.verify = verify_mode(facts.verify);
-  s.target.crl = facts.crl;
-  auto& names = s.pki.server_dns;
-  if (!facts.server_name.empty() && std::find(names.begin(), names.end(), facts.server_name) == names.end())
-    names.push_back(facts.server_name);
-  s.target.server_name = facts.server_name.empty() ? "localhost" : facts.server_name;
+  return {verify_mode(facts.verify), facts.crl, facts.server_name};
 }
 
 std::unique_ptr<RunningTarget> start_nginx_own(const scenario::Scenario& s, const pki::Fixtures& f,
@@ -75,15 +56,7 @@ std::unique_ptr<RunningTarget> start_nginx_own(const scenario::Scenario& s, cons
   auto ocsp = nginx::start_ocsp(s, f, opts.host, launch.runtime_dir);
   auto backend = std::make_unique<LoopbackBackend>(opts.host);
 
-  if (facts.crl) {
-    try {
-      common::write_file_atomic(nginx::crl_copy(launch.runtime_dir), common::read_file(f.crl_bundle),
-                                0644, common::Durability::regenerable);
-    } catch (const std::exception& e) {
-      throw TargetError(std::string("nginx: the config checks a CRL but the fixture CRL bundle "
-                                    "cannot be read: ") + e.what());
-    }
-  }
+  if (facts.crl) own::copy_crl(f, nginx::crl_copy(launch.runtime_dir), "nginx");
 
   un::Inputs in;
   in.conf_dir = fs::absolute(s.target.config).parent_path();
@@ -91,7 +64,7 @@ std::unique_ptr<RunningTarget> start_nginx_own(const scenario::Scenario& s, cons
   in.host = opts.host;
   in.server_cert = f.server_fullchain.empty() ? f.server_cert : f.server_fullchain;
   in.server_key = f.server_key;
-  in.client_ca = f.ca_bundle;
+  in.client_ca = own::client_trust(s, f);
   if (facts.crl) in.crl = nginx::crl_copy(launch.runtime_dir);
   in.backend = backend->address();
   in.ocsp_url = ocsp ? ocsp->url() : "";
@@ -107,11 +80,7 @@ std::unique_ptr<RunningTarget> start_nginx_own(const scenario::Scenario& s, cons
   g.log_file = launch.runtime_dir / "error.log";
   g.pid_file = launch.runtime_dir / "nginx.pid";
   g.prepare = [&](int port) {
-    in.ports.clear();
-    for (auto& l : facts.listeners) {
-      l.port = l.written_port == facts.chosen_port ? port : common::free_loopback_port();
-      in.ports[l.written_port] = l.port;
-    }
+    in.ports = own::assign_ports(facts.listeners, facts.chosen_port, port);
     rendered = un::rewrite(config, in);
     common::write_file_atomic(conf, rendered.text);
     return launch::Commands{conf, nginx::command(launch.binary, launch.runtime_dir, conf, {"-t", "-q"}),
@@ -132,7 +101,7 @@ std::unique_ptr<RunningTarget> start_nginx_own(const scenario::Scenario& s, cons
   auto ep = launch::loopback_endpoint(opts.host, l.port, f);
   if (!s.target.server_name.empty()) ep.server_name = s.target.server_name;
   auto t = std::make_unique<nginx::NginxTarget>(std::move(launch), std::move(ep), std::move(ocsp));
-  t->own_config(std::move(backend), record(s, facts, rendered, conf));
+  t->own_config(std::move(backend), own::record(s, facts.listeners, facts.chosen_port, rendered, conf));
   return t;
 }
 

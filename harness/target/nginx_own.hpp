@@ -3,14 +3,12 @@
 // file:line), launched with the loopback backend every upstream now points at.
 #pragma once
 
-#include "scenario/scenario.hpp"
+#include "target/own_config.hpp"
 
 namespace mtls::target {
 
-// What the scenario must know of the config before fixtures are made and cases judged: the
-// verify mode and CRL of the listener cases go to, and the server name they send (added to
-// the fixture server certificate). Throws userconf::ConfigError (exit 2) for a config the
-// harness cannot read or map. No-op without [target] config.
-void adopt_own_config(scenario::Scenario& s);
+// The verify mode, CRL and server name of the nginx server cases go to. Throws
+// userconf::ConfigError for a config that cannot be read or mapped.
+own::Adopted adopt_nginx_config(const scenario::Scenario& s);
 
 }  // namespace mtls::target

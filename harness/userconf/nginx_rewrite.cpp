@@ -17,7 +17,11 @@ constexpr std::string_view kNoResponder = "http://127.0.0.1:9/";
 constexpr std::string_view kOtherProtocols[] = {"grpc_pass", "fastcgi_pass", "uwsgi_pass",
                                                 "scgi_pass", "memcached_pass"};
 // Files nginx resolves against the directory of its main config (ngx_conf_full_name).
+// Relative paths nginx resolves against its conf directory; the rendered copy lives elsewhere.
+// The client trust and CRL reach this list only when they are left as written.
 constexpr std::string_view kConfRelativeFiles[] = {"ssl_dhparam", "ssl_password_file",
+                                                   "ssl_client_certificate", "ssl_trusted_certificate",
+                                                   "ssl_crl",
                                                    "ssl_session_ticket_key", "ssl_stapling_file",
                                                    "auth_basic_user_file"};
 constexpr std::string_view kTempPaths[] = {"client_body_temp_path", "proxy_temp_path",
@@ -131,12 +135,6 @@ std::vector<ServerView> servers(const Directives& config, const Directives*& htt
 
 }  // namespace
 
-std::string Change::label() const {
-  if (from.empty()) return fmt::format("{} {} added: {}", where.label(), directive, to);
-  if (to.empty()) return fmt::format("{} {} {} removed", where.label(), directive, from);
-  return fmt::format("{} {} {} → {}", where.label(), directive, from, to);
-}
-
 Facts facts(const Directives& config, const fs::path& main_file, const std::string& wanted) {
   Facts f;
   const Directives* http = nullptr;
@@ -162,28 +160,8 @@ Facts facts(const Directives& config, const fs::path& main_file, const std::stri
     throw ConfigError({main_file, 0}, "no server block: nothing listens",
                       "point [target] config at the file with the server { listen ... ssl; } block");
 
-  std::vector<std::string> tls;
-  for (const auto& l : f.listeners)
-    if (l.ssl) tls.push_back(std::to_string(l.written_port));
-  if (!wanted.empty()) {
-    const auto it = std::find(tls.begin(), tls.end(), wanted);
-    if (it == tls.end())
-      throw ConfigError({main_file, 0},
-                        fmt::format("[target] listener = \"{}\" is not a TLS listener of this config "
-                                    "(TLS listeners: {})", wanted, tls.empty() ? "none" : fmt::format("{}", fmt::join(tls, ", "))),
-                        "set listener to one of them");
-    f.chosen_port = std::stoi(wanted);
-  } else if (tls.size() == 1) {
-    f.chosen_port = std::stoi(tls.front());
-  } else if (tls.empty()) {
-    throw ConfigError({main_file, 0}, "no listen directive with \"ssl\": the config serves no TLS",
-                      "add listen 443 ssl; to the server that verifies clients");
-  } else {
-    throw ConfigError({main_file, 0},
-                      fmt::format("the config has several TLS listeners ({}) and the cases need one",
-                                  fmt::join(tls, ", ")),
-                      fmt::format("add listener = \"{}\" to [target]", tls.front()));
-  }
+  f.chosen_port = choose_listener(f.listeners, wanted, main_file,
+                                  "add listen 443 ssl; to the server that verifies clients");
 
   // The first server on that port answers a client whose name matches none (nginx's default).
   const Directive* chosen = nullptr;
@@ -460,24 +438,5 @@ class Rewriter {
 }  // namespace
 
 Rendered rewrite(const Directives& config, const Inputs& in) { return Rewriter(in).run(config); }
-
-std::string translate(std::string message, const fs::path& rendered_file, const Rendered& r) {
-  const std::string needle = rendered_file.string() + ":";
-  for (std::size_t at = message.find(needle); at != std::string::npos; at = message.find(needle, at)) {
-    std::size_t end = at + needle.size();
-    while (end < message.size() && message[end] >= '0' && message[end] <= '9') ++end;
-    const auto digits = message.substr(at + needle.size(), end - at - needle.size());
-    const int n = digits.empty() ? 0 : std::stoi(digits);
-    if (n < 1 || n > static_cast<int>(r.origin.size()) || r.origin[n - 1].file.empty()) {
-      at = end;
-      continue;
-    }
-    const auto where = r.origin[n - 1];
-    const auto label = where.line > 0 ? where.label() : where.file.string() + " (added by the harness)";
-    message.replace(at, end - at, label);
-    at += label.size();
-  }
-  return message;
-}
 
 }  // namespace mtls::userconf::nginx

@@ -11,24 +11,14 @@
 #include <vector>
 
 #include "userconf/nginx_syntax.hpp"
+#include "userconf/rendered.hpp"
 
 namespace mtls::userconf::nginx {
 
-struct Change {
-  Where where;
-  std::string directive;
-  std::string from;  // the arguments as written ("" for a directive the rewrite added)
-  std::string to;    // the arguments now ("" for a directive the rewrite removed)
-  std::string label() const;  // "api.conf:7 ssl_client_certificate /etc/x.crt → /run/.../ca.pem"
-};
-
-// A port the config listens on and the loopback port it listens on in this run.
-struct Listener {
-  int written_port = 0;  // 443 for "listen [::]:443 ssl"
-  int port = 0;          // on loopback
-  bool ssl = false;
-  Where where;  // the first listen directive naming it
-};
+using userconf::Change;
+using userconf::Listener;
+using userconf::Rendered;
+using userconf::translate;
 
 // What the config says about client verification on the listener cases go to.
 struct Facts {
@@ -58,19 +48,9 @@ struct Inputs {
   bool run_as_root = false;  // workers must stay root to read the runtime dir
 };
 
-struct Rendered {
-  std::string text;
-  std::vector<Where> origin;  // origin[i]: where rendered line i+1 came from
-  std::vector<Change> changes;
-};
-
 // Throws ConfigError for what cannot be mapped safely: a certificate named by a variable, a
 // unix-socket listener, an upstream protocol the loopback backend does not speak, a dynamic
 // module, a mail block.
 Rendered rewrite(const Directives& config, const Inputs& in);
-
-// nginx's message with every "<rendered file>:N" replaced by the user's file:line.
-std::string translate(std::string message, const std::filesystem::path& rendered_file,
-                      const Rendered& r);
 
 }  // namespace mtls::userconf::nginx

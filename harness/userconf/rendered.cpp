@@ -1,0 +1,57 @@
+#include "userconf/rendered.hpp"
+
+#include <algorithm>
+#include <fmt/format.h>
+#include <fmt/ranges.h>
+
+namespace mtls::userconf {
+
+std::string Change::label() const {
+  if (from.empty()) return fmt::format("{} {} added: {}", where.label(), directive, to);
+  if (to.empty()) return fmt::format("{} {} {} removed", where.label(), directive, from);
+  return fmt::format("{} {} {} → {}", where.label(), directive, from, to);
+}
+
+std::string translate(std::string message, const std::filesystem::path& rendered_file, const Rendered& r) {
+  const std::string needle = rendered_file.string() + ":";
+  for (std::size_t at = message.find(needle); at != std::string::npos; at = message.find(needle, at)) {
+    std::size_t end = at + needle.size();
+    while (end < message.size() && message[end] >= '0' && message[end] <= '9') ++end;
+    const auto digits = message.substr(at + needle.size(), end - at - needle.size());
+    const int n = digits.empty() ? 0 : std::stoi(digits);
+    if (n < 1 || n > static_cast<int>(r.origin.size()) || r.origin[n - 1].file.empty()) {
+      at = end;
+      continue;
+    }
+    const auto where = r.origin[n - 1];
+    const auto label = where.line > 0 ? where.label() : where.file.string() + " (added by the harness)";
+    message.replace(at, end - at, label);
+    at += label.size();
+  }
+  return message;
+}
+
+int choose_listener(const std::vector<Listener>& listeners, const std::string& wanted,
+                    const std::filesystem::path& main_file, const std::string& hint) {
+  std::vector<std::string> tls;
+  for (const auto& l : listeners)
+    if (l.ssl) tls.push_back(std::to_string(l.written_port));
+  if (!wanted.empty()) {
+    if (std::find(tls.begin(), tls.end(), wanted) == tls.end())
+      throw ConfigError({main_file, 0},
+                        fmt::format("[target] listener = \"{}\" is not a TLS listener of this config "
+                                    "(TLS listeners: {})",
+                                    wanted, tls.empty() ? "none" : fmt::format("{}", fmt::join(tls, ", "))),
+                        "set listener to one of them");
+    return std::stoi(wanted);
+  }
+  if (tls.size() == 1) return std::stoi(tls.front());
+  if (tls.empty())
+    throw ConfigError({main_file, 0}, "no TLS listener: the config serves no TLS", hint);
+  throw ConfigError({main_file, 0},
+                    fmt::format("the config has several TLS listeners ({}) and the cases need one",
+                                fmt::join(tls, ", ")),
+                    fmt::format("add listener = \"{}\" to [target]", tls.front()));
+}
+
+}  // namespace mtls::userconf

@@ -1,0 +1,253 @@
+// The user's own CA ([pki] ca_cert, ca_key, intermediate_cert, intermediate_key): a company
+// CA made here with the openssl command line, as a user would, then a guide-style nginx config
+// that trusts it gated unchanged. The trust the config names is tested as written; the CA's key
+// never lands in the fixtures or the reports; a key anyone may read, a key that does not fit,
+// and a generated identity without the key are refused before anything runs.
+#include <catch2/catch.hpp>
+#include <cstdlib>
+#include <fmt/core.h>
+#include <fstream>
+
+#include "common/files.hpp"
+#include "prerequisites.hpp"
+#include "run/run_cli.hpp"
+
+using namespace mtls;
+namespace fs = std::filesystem;
+
+namespace {
+
+void sh(const std::string& command) {
+  INFO(command);
+  REQUIRE(std::system(command.c_str()) == 0);
+}
+
+void write(const fs::path& p, const std::string& text) {
+  std::ofstream(p) << text;
+}
+
+// A root and an issuing intermediate, keys 0600, in `dir`; `name` tells two CAs apart.
+void make_company_ca(const fs::path& dir, const std::string& name) {
+  fs::create_directories(dir);
+  const std::string d = dir.string();
+  write(dir / "ca.ext", "basicConstraints=critical,CA:TRUE\nkeyUsage=critical,keyCertSign,cRLSign\n"
+                        "subjectKeyIdentifier=hash\nauthorityKeyIdentifier=keyid\n");
+  sh(fmt::format("cd {0} && openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes "
+                 "-keyout root.key -out root.crt -days 30 -subj '/O={1}/CN={1} Root CA' "
+                 "-addext basicConstraints=critical,CA:TRUE -addext keyUsage=critical,keyCertSign,cRLSign "
+                 "2>/dev/null && openssl req -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes "
+                 "-keyout issuing.key -out issuing.csr -subj '/O={1}/CN={1} Issuing CA' 2>/dev/null && "
+                 "openssl x509 -req -in issuing.csr -CA root.crt -CAkey root.key -CAcreateserial "
+                 "-out issuing.crt -days 20 -extfile ca.ext 2>/dev/null && chmod 600 root.key issuing.key",
+                 d, name));
+}
+
+const char* kScenario = R"(
+[scenario]
+name = "company-ca"
+
+[pki]
+ca_cert = "company/root.crt"
+ca_key = "company/root.key"
+intermediate_cert = "company/issuing.crt"
+intermediate_key = "company/issuing.key"
+
+[target]
+kind = "nginx"
+config = "api.conf"
+
+[[identity]]
+name = "orders"
+common_name = "orders.internal"
+
+[[identity]]
+name = "expired"
+fault = "expired"
+
+[[identity]]
+name = "revoked"
+fault = "revoked"
+
+[[identity]]
+name = "stranger"
+fault = "wrong-ca"
+
+[[identity]]
+name = "deep"
+fault = "too-deep"
+
+[[case]]
+name = "valid client of the company CA"
+identity = "orders"
+expect = "accept"
+
+[[case]]
+name = "no certificate"
+identity = "none"
+expect = "reject"
+
+[[case]]
+name = "expired"
+identity = "expired"
+expect = "reject"
+
+[[case]]
+name = "revoked"
+identity = "revoked"
+expect = "reject"
+
+[[case]]
+name = "another CA"
+identity = "stranger"
+expect = "reject"
+
+[[case]]
+name = "too deep"
+identity = "deep"
+expect = "reject"
+)";
+
+// As the guides write it; `trust` is the file ssl_client_certificate names, relative to the config.
+std::string config(const std::string& trust) {
+  return fmt::format(R"(server {{
+    listen 443 ssl;
+    server_name localhost;
+    ssl_certificate     /etc/nginx/tls/server.crt;
+    ssl_certificate_key /etc/nginx/tls/server.key;
+    ssl_protocols TLSv1.2 TLSv1.3;
+    ssl_client_certificate {};
+    ssl_verify_client on;
+    ssl_verify_depth 2;
+    ssl_crl /etc/nginx/tls/company.crl;
+    location / {{
+        proxy_set_header X-Client-DN $ssl_client_s_dn;
+        proxy_pass http://10.1.2.3:8080;
+    }}
+}}
+)",
+                     trust);
+}
+
+struct Gate {
+  fs::path work;
+  test::CliResult result;
+};
+
+// A fresh work directory with the company CA, api.conf trusting `trust`, and the scenario
+// with `edit` applied to it; then `mtls-harness run`.
+Gate gate(const std::string& label, const std::string& trust,
+          const std::function<std::string(std::string)>& edit = {}) {
+  Gate g;
+  g.work = test::scratch(label);
+  make_company_ca(g.work / "company", "Company");
+  make_company_ca(g.work / "other", "Other");
+  write(g.work / "api.conf", config(trust));
+  write(g.work / "gate.toml", edit ? edit(kScenario) : std::string(kScenario));
+  g.result = test::run_harness({"run", (g.work / "gate.toml").string(), "--reports",
+                                (g.work / "reports").string(), "--fixtures", (g.work / "fixtures").string()},
+                               g.work);
+  return g;
+}
+
+std::string replaced(std::string text, const std::string& from, const std::string& to) {
+  const auto at = text.find(from);
+  REQUIRE(at != std::string::npos);
+  return text.replace(at, from.size(), to);
+}
+
+// Every file below `dir`, concatenated: where a copied key would show.
+std::string all_bytes_below(const fs::path& dir) {
+  std::string out;
+  if (!fs::exists(dir)) return out;
+  for (const auto& e : fs::recursive_directory_iterator(dir))
+    if (e.is_regular_file()) out += common::read_file(e.path());
+  return out;
+}
+
+}  // namespace
+
+TEST_CASE("user CA: a config trusting the company CA gates green as written, the key stays put") {
+  if (!test::installed("nginx")) return;
+  const auto g = gate("user-ca-green", "company/root.crt");
+  INFO(g.result.output);
+  CHECK(g.result.exit_code == 0);
+  CHECK_THAT(g.result.output, Catch::Contains("company-ca: 12 passed, 0 failed, 0 errors, 0 skipped of 12"));
+  // The trust is the config's own file (its relative path made absolute for the rendered
+  // copy); only the CRL (signed by the company CA) is swapped in.
+  CHECK_THAT(g.result.output, Catch::Contains("ssl_client_certificate company/root.crt → " +
+                                              (g.work / "company/root.crt").string()));
+  CHECK_THAT(g.result.output, !Catch::Contains("ca-bundle.pem"));
+  CHECK_THAT(g.result.output, Catch::Contains("ssl_crl /etc/nginx/tls/company.crl →"));
+  // Neither CA key is copied into the fixtures or the reports.
+  for (const char* key : {"company/root.key", "company/issuing.key"}) {
+    const auto pem = common::read_file(g.work / key);
+    // The second base64 line: the first is the same for every P-256 key (the PKCS#8 header).
+    const auto second = pem.find('\n', pem.find('\n') + 1) + 1;
+    const auto body = pem.substr(second, 40);
+    REQUIRE(body.size() == 40);
+    CHECK_THAT(all_bytes_below(g.work / "fixtures"), !Catch::Contains(body));
+    CHECK_THAT(all_bytes_below(g.work / "reports"), !Catch::Contains(body));
+  }
+  // The revoked client is in a CRL the company CA signed: openssl itself says so.
+  const auto f = g.work / "fixtures/company-ca";
+  sh(fmt::format("cd {} && openssl verify -crl_check_all -CAfile company/root.crt -untrusted company/issuing.crt "
+                 "-CRLfile {}/crl/crl-bundle.pem {}/clients/revoked/cert.pem 2>&1 | grep -q 'certificate revoked'",
+                 g.work.string(), f.string(), f.string()));
+  sh(fmt::format("cd {} && openssl verify -crl_check_all -CAfile company/root.crt -untrusted company/issuing.crt "
+                 "-CRLfile {}/crl/crl-bundle.pem {}/clients/orders/cert.pem | grep -q ': OK'",
+                 g.work.string(), f.string(), f.string()));
+}
+
+TEST_CASE("user CA: a config trusting another CA is red for the company's valid client") {
+  if (!test::installed("nginx")) return;
+  const auto g = gate("user-ca-wrong-trust", "other/root.crt");
+  INFO(g.result.output);
+  CHECK(g.result.exit_code == 1);
+  CHECK_THAT(g.result.output, Catch::Contains("MISMATCH valid client of the company CA [TLS 1.2]: expected accept"));
+}
+
+struct Refusal {
+  const char* label;
+  std::function<std::string(std::string)> edit;
+  const char* before_run;  // a shell command run in the work dir after the CA is made
+  const char* output_part;
+};
+
+TEST_CASE("user CA: what cannot be used is exit 2 before anything runs") {
+  const Refusal rows[] = {
+      {"no key, generated identity",
+       [](std::string s) {
+         s = replaced(s, "ca_key = \"company/root.key\"\n", "");
+         return replaced(s, "intermediate_key = \"company/issuing.key\"\n", "");
+       },
+       nullptr,
+       "identity 'orders' (valid) must be issued by your CA"},
+      {"key readable by others", {}, "chmod 644 company/issuing.key", "chmod 600 "},
+      {"key of another CA",
+       [](std::string s) { return replaced(s, "\"company/issuing.key\"", "\"other/issuing.key\""); },
+       nullptr, "[pki] intermediate_key does not fit"},
+      {"intermediate of another root",
+       [](std::string s) {
+         s = replaced(s, "\"company/issuing.crt\"", "\"other/issuing.crt\"");
+         return replaced(s, "\"company/issuing.key\"", "\"other/issuing.key\"");
+       },
+       nullptr, "is not issued by [pki] ca_cert"},
+  };
+  for (const auto& row : rows) {
+    DYNAMIC_SECTION(row.label) {
+      const auto work = test::scratch("user-ca-refused");
+      make_company_ca(work / "company", "Company");
+      make_company_ca(work / "other", "Other");
+      write(work / "api.conf", config("company/root.crt"));
+      write(work / "gate.toml", row.edit ? row.edit(kScenario) : std::string(kScenario));
+      if (row.before_run) sh(fmt::format("cd {} && {}", work.string(), row.before_run));
+      const auto r = test::run_harness({"run", (work / "gate.toml").string(), "--reports",
+                                        (work / "reports").string(), "--fixtures", (work / "fixtures").string()},
+                                       work);
+      INFO(r.output);
+      CHECK(r.exit_code == 2);
+      CHECK_THAT(r.output, Catch::Contains(row.output_part));
+      CHECK_FALSE(fs::exists(work / "reports/company-ca/report.json"));
+    }
+  }
+}
