@@ -2,11 +2,9 @@
 // fixtures/apache/, with a config of its own (-f) so nothing under /etc/apache2 is read, in
 // the foreground on a free loopback port, stopped by PID (launch.cpp does the process part).
 #include <fmt/format.h>
-#include <grp.h>
-#include <pwd.h>
-#include <unistd.h>
 
 #include "common/files.hpp"
+#include "target/apache_host.hpp"
 #include "target/launch.hpp"
 #include "target/launch_tool.hpp"
 #include "target/launch_values.hpp"
@@ -19,22 +17,11 @@ constexpr std::string_view kGateway = "apache";
 // Characters httpd's config reads specially in an unquoted argument (${VAR}, quotes, #).
 constexpr std::string_view kForbidden = " \t\n\"'#\\$%{}";
 
-// Where the modules live: Debian, then Fedora/RHEL layouts.
-fs::path modules_dir() {
-  for (const char* d : {"/usr/lib/apache2/modules", "/usr/lib64/httpd/modules", "/usr/lib/httpd/modules"})
-    if (fs::exists(fs::path(d) / "mod_ssl.so")) return d;
-  throw TargetError("apache: mod_ssl.so not found in /usr/lib/apache2/modules: install the "
-                    "Debian package apache2 (ci/setup does)");
-}
-
-// httpd started as root must drop privileges for its children (it refuses `User root`);
-// they read no file (mod_status answers), so nobody is enough.
+// httpd's children read no file (mod_status answers), so nobody is enough.
 std::string user_directive() {
-  if (::geteuid() != 0) return "# not root: children run as the current user";
-  const passwd* pw = ::getpwnam("nobody");
-  if (!pw) throw TargetError("apache: started as root but there is no user 'nobody' to run children as");
-  const group* gr = ::getgrgid(pw->pw_gid);
-  return fmt::format("User nobody\nGroup {}", gr ? gr->gr_name : "#" + std::to_string(pw->pw_gid));
+  const auto lines = apache::user_lines();
+  if (lines.empty()) return "# not root: children run as the current user";
+  return lines[0] + "\n" + lines[1];
 }
 
 std::string ssl_protocol(const scenario::Target& t) {
@@ -57,7 +44,7 @@ launch::Placeholders placeholders(const scenario::Scenario& s, const pki::Fixtur
   const auto& t = s.target;
   auto v = launch::common_values(kGateway, s, f, site, kForbidden);
   launch::min_version(kGateway, t);  // refuses an empty list
-  v["modules_dir"] = modules_dir().string();
+  v["modules_dir"] = apache::modules_dir().string();
   v["user_directive"] = user_directive();
   v["ssl_protocol"] = ssl_protocol(t);
   v["ssl_crl"] = t.crl ? "SSLCARevocationFile " + v["crl_bundle"] + "\n    SSLCARevocationCheck chain"
@@ -74,6 +61,7 @@ launch::Placeholders placeholders(const scenario::Scenario& s, const pki::Fixtur
 
 std::unique_ptr<RunningTarget> start_apache(const scenario::Scenario& s, const pki::Fixtures& f,
                                             const StartOptions& opts) {
+  if (!s.target.config.empty()) return start_apache_own(s, f, opts);
   launch::Gateway g;
   g.name = std::string(kGateway);
   const auto binary = launch::locate("apache2", kGateway, "apache2");

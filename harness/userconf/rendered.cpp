@@ -12,19 +12,45 @@ std::string Change::label() const {
   return fmt::format("{} {} {} → {}", where.label(), directive, from, to);
 }
 
+namespace {
+
+std::string label_of(const Rendered& r, int n) {
+  if (n < 1 || n > static_cast<int>(r.origin.size()) || r.origin[n - 1].file.empty()) return {};
+  const auto& where = r.origin[n - 1];
+  return where.line > 0 ? where.label() : where.file.string() + " (added by the harness)";
+}
+
+// httpd's form: "Syntax error on line 12 of /run/x/apache.conf:" -> "... line 7 of api.conf:".
+std::string translate_line_of(std::string message, const std::filesystem::path& rendered_file, const Rendered& r) {
+  const std::string of = " of " + rendered_file.string();
+  for (std::size_t at = message.find("line "); at != std::string::npos; at = message.find("line ", at + 1)) {
+    std::size_t end = at + 5;
+    while (end < message.size() && message[end] >= '0' && message[end] <= '9') ++end;
+    if (end == at + 5 || message.compare(end, of.size(), of) != 0) continue;
+    const int n = std::stoi(message.substr(at + 5, end - at - 5));
+    if (n < 1 || n > static_cast<int>(r.origin.size()) || r.origin[n - 1].file.empty()) continue;
+    const auto& where = r.origin[n - 1];
+    const auto text = where.line > 0 ? "line " + std::to_string(where.line) + " of " + where.file.string()
+                                     : "a line the harness added to " + where.file.string();
+    message.replace(at, end + of.size() - at, text);
+  }
+  return message;
+}
+
+}  // namespace
+
 std::string translate(std::string message, const std::filesystem::path& rendered_file, const Rendered& r) {
+  message = translate_line_of(std::move(message), rendered_file, r);
   const std::string needle = rendered_file.string() + ":";
   for (std::size_t at = message.find(needle); at != std::string::npos; at = message.find(needle, at)) {
     std::size_t end = at + needle.size();
     while (end < message.size() && message[end] >= '0' && message[end] <= '9') ++end;
     const auto digits = message.substr(at + needle.size(), end - at - needle.size());
-    const int n = digits.empty() ? 0 : std::stoi(digits);
-    if (n < 1 || n > static_cast<int>(r.origin.size()) || r.origin[n - 1].file.empty()) {
+    const auto label = label_of(r, digits.empty() ? 0 : std::stoi(digits));
+    if (label.empty()) {
       at = end;
       continue;
     }
-    const auto where = r.origin[n - 1];
-    const auto label = where.line > 0 ? where.label() : where.file.string() + " (added by the harness)";
     message.replace(at, end - at, label);
     at += label.size();
   }

@@ -1,4 +1,4 @@
-// A user's own gateway config (nginx, HAProxy) gated end to end through the binary: the
+// A user's own gateway config (nginx, HAProxy, Apache httpd) gated end to end through the binary: the
 // shipped examples green unchanged, each broken variant red naming its fault, the gateway's
 // config check refusing as exit 3 naming the user's file:line, an unmappable directive as exit
 // 2, the rewrite in report.json, and the gateway never left running.
@@ -61,6 +61,22 @@ const Row kRows[] = {
      "MISMATCH expired [TLS 1.2]: expected reject at TLS alert certificate_expired (certificate_expired), got "
      "HTTP 200 — the gateway accepted an expired certificate"},
     {"haproxy", "tests/userconf/configs/haproxy-c-refuses.toml", 3, "haproxy-c-refuses.cfg:8"},
+    {"apache", "scenarios/own-apache/gate.toml", 0, "own-apache: 14 passed, 0 failed, 0 errors, 0 skipped of 14"},
+    {"apache", "scenarios/own-apache/gate.toml", 0, "api.conf:29 ProxyPass / http://10.0.2.15:8080/ → / http://127.0.0.1:"},
+    {"apache", "scenarios/own-apache/gate.toml", 0, "api.conf:5 <VirtualHost> *:443 → 127.0.0.1:"},
+    {"apache", "scenarios/own-apache/gate-crl-unchecked.toml", 1,
+     "MISMATCH revoked [TLS 1.2]: expected reject at TLS alert certificate_revoked (certificate_revoked), got "
+     "HTTP 200 — the gateway accepted a revoked certificate"},
+    {"apache", "scenarios/own-apache/gate-optional-unchecked.toml", 1,
+     "MISMATCH no certificate [TLS 1.2]: expected reject at TLS alert handshake_failure (no_certificate), got "
+     "HTTP 200 — the gateway accepted a client that sent no certificate"},
+    {"apache", "scenarios/own-apache/gate-depth-too-large.toml", 1,
+     "MISMATCH too deep [TLS 1.3]: expected reject at TLS alert internal_error (chain_too_long), got HTTP 200 — "
+     "the gateway accepted a chain deeper than its verify depth"},
+    {"apache", "tests/userconf/configs/apache-t-refuses.toml", 3, "Syntax error on line 5 of "},
+    {"apache", "tests/userconf/configs/apache-t-refuses.toml", 3, "apache-t-refuses.conf:"},
+    {"apache", "tests/userconf/configs/apache-fcgi.toml", 2,
+     "apache-fcgi.conf:6: ProxyPass fcgi://10.0.0.9:9000/: the harness's loopback backend speaks HTTP only"},
     {"haproxy", "tests/userconf/configs/haproxy-crt-list.toml", 2,
      "haproxy-crt-list.cfg:2: bind ... crt-list /etc/haproxy/crt-list.txt: a certificate list"},
 };
@@ -106,7 +122,8 @@ TEST_CASE("own gateway config: gated unchanged, broken variants named, gateway s
       if (fs::exists(work / "reports"))
         for (const auto& e : fs::recursive_directory_iterator(work / "reports")) {
           if (e.path().filename() == "nginx.pid") CHECK_FALSE(alive(std::stoi(common::read_file(e.path()))));
-          if (e.path().filename() == "haproxy.cfg") CHECK_FALSE(running_with(e.path().string()));
+          if (e.path().filename() == "haproxy.cfg" || e.path().filename() == "apache.conf")
+            CHECK_FALSE(running_with(e.path().string()));
         }
     }
   }
