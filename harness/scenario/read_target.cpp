@@ -115,7 +115,7 @@ void read_ocsp(Reader& r, const toml::table& t, Target& g) {
 constexpr std::string_view kTemplateOnly[] = {"template", "verify", "crl", "verify_depth",
                                               "session_cache", "session_tickets", "allow"};
 
-// config / listener: the user's own gateway config instead of a template (nginx, HAProxy, Apache httpd).
+// config / listener: the user's own gateway config instead of a template (nginx, HAProxy, Apache httpd, Caddy).
 void read_config(Reader& r, const toml::table& t, Target& g) {
   const auto v = r.string(t, "config", "target");
   if (!v) {
@@ -123,14 +123,6 @@ void read_config(Reader& r, const toml::table& t, Target& g) {
       r.error(Reader::at(t, "listener"), "target.listener",
               "listener picks one listener of the user's config, but there is no config",
               "add config = \"path/to/nginx.conf\", or remove listener");
-    return;
-  }
-  if (g.kind == TargetKind::caddy) {
-    r.error(Reader::at(t, "config"), "target.config",
-            fmt::format("a config of kind = \"{}\" is not read yet: nginx, HAProxy and Apache httpd configs are "
-                        "rewritten for a loopback run", to_string(g.kind)),
-            fmt::format("gate it with the template = \"...\" of fixtures/{}/, or run it yourself "
-                        "and use kind = \"external\"", to_string(g.kind)));
     return;
   }
   g.config = r.resolve(*v);

@@ -57,6 +57,7 @@ launch::Placeholders placeholders(const scenario::Scenario& s, const pki::Fixtur
 
 std::unique_ptr<RunningTarget> start_caddy(const scenario::Scenario& s, const pki::Fixtures& f,
                                            const StartOptions& opts) {
+  if (!s.target.config.empty()) return start_caddy_own(s, f, opts);
   launch::Gateway g;
   g.name = std::string(kGateway);
   const auto binary = launch::locate("caddy", kGateway, "caddy");

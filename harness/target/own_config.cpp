@@ -6,6 +6,7 @@
 #include "common/files.hpp"
 #include "common/process.hpp"
 #include "target/apache_own.hpp"
+#include "target/caddy_own.hpp"
 #include "target/haproxy_own.hpp"
 #include "target/loopback_backend.hpp"
 #include "target/nginx_own.hpp"
@@ -19,6 +20,7 @@ void adopt_own_config(scenario::Scenario& s) {
     case scenario::TargetKind::nginx: return own::apply(s, adopt_nginx_config(s));
     case scenario::TargetKind::haproxy: return own::apply(s, adopt_haproxy_config(s));
     case scenario::TargetKind::apache: return own::apply(s, adopt_apache_config(s));
+    case scenario::TargetKind::caddy: return own::apply(s, adopt_caddy_config(s));
     default:
       // The scenario reader refuses config for kinds without a rewrite.
       throw std::logic_error("[target] config for kind " + scenario::to_string(s.target.kind));

@@ -65,14 +65,16 @@ std::unique_ptr<RunningTarget> start_embedded(const scenario::Scenario& s,
                                               const pki::Fixtures& f, const StartOptions& opts);
 std::unique_ptr<RunningTarget> start_nginx(const scenario::Scenario& s, const pki::Fixtures& f,
                                            const StartOptions& opts);
-// nginx, HAProxy and Apache httpd from the user's own config ([target] config), rewritten for a loopback
-// run (own_config.hpp); start_nginx / start_haproxy / start_apache call them when the scenario names a config.
+// nginx, HAProxy, Apache httpd and Caddy from the user's own config ([target] config), rewritten for a loopback
+// run (own_config.hpp); start_<kind> calls them when the scenario names a config.
 std::unique_ptr<RunningTarget> start_nginx_own(const scenario::Scenario& s, const pki::Fixtures& f,
                                                const StartOptions& opts);
 std::unique_ptr<RunningTarget> start_haproxy_own(const scenario::Scenario& s, const pki::Fixtures& f,
                                                  const StartOptions& opts);
 std::unique_ptr<RunningTarget> start_apache_own(const scenario::Scenario& s, const pki::Fixtures& f,
                                                 const StartOptions& opts);
+std::unique_ptr<RunningTarget> start_caddy_own(const scenario::Scenario& s, const pki::Fixtures& f,
+                                               const StartOptions& opts);
 // HAProxy, Apache httpd and Caddy launched from fixtures/<kind>/ templates (launch.hpp).
 std::unique_ptr<RunningTarget> start_haproxy(const scenario::Scenario& s, const pki::Fixtures& f,
                                              const StartOptions& opts);

@@ -1,4 +1,4 @@
-// A user's own gateway config (nginx, HAProxy, Apache httpd) gated end to end through the binary: the
+// A user's own gateway config (nginx, HAProxy, Apache httpd, Caddy) gated end to end through the binary: the
 // shipped examples green unchanged, each broken variant red naming its fault, the gateway's
 // config check refusing as exit 3 naming the user's file:line, an unmappable directive as exit
 // 2, the rewrite in report.json, and the gateway never left running.
@@ -77,6 +77,19 @@ const Row kRows[] = {
     {"apache", "tests/userconf/configs/apache-t-refuses.toml", 3, "apache-t-refuses.conf:"},
     {"apache", "tests/userconf/configs/apache-fcgi.toml", 2,
      "apache-fcgi.conf:6: ProxyPass fcgi://10.0.0.9:9000/: the harness's loopback backend speaks HTTP only"},
+    {"caddy", "scenarios/own-caddy/gate.toml", 0, "own-caddy: 10 passed, 0 failed, 0 errors, 0 skipped of 10"},
+    {"caddy", "scenarios/own-caddy/gate.toml", 0, "Caddyfile:28 reverse_proxy 10.0.3.21:8080 10.0.3.22:8080 → http://127.0.0.1:"},
+    {"caddy", "scenarios/own-caddy/gate.toml", 0, "Caddyfile:20 site localhost → https://localhost:"},
+    {"caddy", "scenarios/own-caddy/gate-require-unverified.toml", 1,
+     "MISMATCH another CA [TLS 1.2]: expected reject at TLS alert bad_certificate (unknown_ca), got HTTP 200 — "
+     "the gateway accepted a certificate issued by an unknown CA"},
+    {"caddy", "scenarios/own-caddy/gate-optional-unchecked.toml", 1,
+     "MISMATCH no certificate [TLS 1.3]: expected reject at TLS alert bad_certificate (no_certificate), got HTTP "
+     "200 — the gateway accepted a client that sent no certificate"},
+    {"caddy", "tests/userconf/configs/caddy-validate-refuses.toml", 3,
+     "caddy-validate-refuses.caddyfile:6 - Error during parsing: unknown subdirective for client_auth"},
+    {"caddy", "tests/userconf/configs/caddy-php.toml", 2,
+     "caddy-php.caddyfile:7: php_fastcgi: the harness's loopback backend speaks HTTP only"},
     {"haproxy", "tests/userconf/configs/haproxy-crt-list.toml", 2,
      "haproxy-crt-list.cfg:2: bind ... crt-list /etc/haproxy/crt-list.txt: a certificate list"},
 };
@@ -122,7 +135,8 @@ TEST_CASE("own gateway config: gated unchanged, broken variants named, gateway s
       if (fs::exists(work / "reports"))
         for (const auto& e : fs::recursive_directory_iterator(work / "reports")) {
           if (e.path().filename() == "nginx.pid") CHECK_FALSE(alive(std::stoi(common::read_file(e.path()))));
-          if (e.path().filename() == "haproxy.cfg" || e.path().filename() == "apache.conf")
+          if (e.path().filename() == "haproxy.cfg" || e.path().filename() == "apache.conf" ||
+              e.path().filename() == "Caddyfile")
             CHECK_FALSE(running_with(e.path().string()));
         }
     }

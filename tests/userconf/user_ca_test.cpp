@@ -1,8 +1,9 @@
 // The user's own CA ([pki] ca_cert, ca_key, intermediate_cert, intermediate_key): a company
-// CA made here with the openssl command line, as a user would, then a guide-style nginx config
-// that trusts it gated unchanged. The trust the config names is tested as written; the CA's key
-// never lands in the fixtures or the reports; a key anyone may read, a key that does not fit,
-// and a generated identity without the key are refused before anything runs.
+// CA made here with the openssl command line, as a user would, then a guide-style config of
+// each gateway (nginx, HAProxy, Apache httpd, Caddy) that trusts it gated unchanged. The trust
+// the config names is tested as written; the CA's key never lands in the fixtures or the
+// reports; a key anyone may read, a key that does not fit, and a generated identity without
+// the key are refused before anything runs.
 #include <catch2/catch.hpp>
 #include <cstdlib>
 #include <fmt/core.h>
@@ -53,8 +54,8 @@ intermediate_cert = "company/issuing.crt"
 intermediate_key = "company/issuing.key"
 
 [target]
-kind = "nginx"
-config = "api.conf"
+kind = "{kind}"
+config = "{config}"
 
 [[identity]]
 name = "orders"
@@ -64,18 +65,12 @@ common_name = "orders.internal"
 name = "expired"
 fault = "expired"
 
-[[identity]]
-name = "revoked"
-fault = "revoked"
-
+{revoked_identity}
 [[identity]]
 name = "stranger"
 fault = "wrong-ca"
 
-[[identity]]
-name = "deep"
-fault = "too-deep"
-
+{deep_identity}
 [[case]]
 name = "valid client of the company CA"
 identity = "orders"
@@ -91,24 +86,15 @@ name = "expired"
 identity = "expired"
 expect = "reject"
 
-[[case]]
-name = "revoked"
-identity = "revoked"
-expect = "reject"
-
+{revoked_case}
 [[case]]
 name = "another CA"
 identity = "stranger"
 expect = "reject"
 
-[[case]]
-name = "too deep"
-identity = "deep"
-expect = "reject"
-)";
+{deep_case})";
 
-// As the guides write it; `trust` is the file ssl_client_certificate names, relative to the config.
-std::string config(const std::string& trust) {
+std::string nginx_config(const std::string& trust) {
   return fmt::format(R"(server {{
     listen 443 ssl;
     server_name localhost;
@@ -128,21 +114,104 @@ std::string config(const std::string& trust) {
                      trust);
 }
 
+std::string haproxy_config(const std::string& trust) {
+  return fmt::format(R"(defaults
+    mode http
+    timeout connect 5s
+    timeout client 30s
+    timeout server 30s
+
+frontend api
+    bind :443 ssl crt /etc/haproxy/api.pem ca-file {} verify required crl-file /etc/haproxy/company.crl
+    http-request set-header X-Client-DN %{{+Q}}[ssl_c_s_dn]
+    default_backend app
+
+backend app
+    server app1 10.1.2.3:8080
+)",
+                     trust);
+}
+
+std::string apache_config(const std::string& trust) {
+  return fmt::format(R"(<VirtualHost *:443>
+    ServerName localhost
+    SSLEngine on
+    SSLCertificateFile /etc/ssl/certs/api.crt
+    SSLCertificateKeyFile /etc/ssl/private/api.key
+    SSLCACertificateFile {}
+    SSLVerifyClient require
+    SSLVerifyDepth 2
+    SSLCARevocationFile /etc/apache2/ssl/company.crl
+    SSLCARevocationCheck chain
+    ProxyPass / http://10.1.2.3:8080/
+</VirtualHost>
+)",
+                     trust);
+}
+
+std::string caddy_config(const std::string& trust) {
+  return fmt::format(R"(localhost {{
+	tls {{
+		client_auth {{
+			mode require_and_verify
+			trusted_ca_cert_file {}
+		}}
+	}}
+	reverse_proxy 10.1.2.3:8080
+}}
+)",
+                     trust);
+}
+
+// One guide-style config per gateway, as its users write it, and what it can enforce.
+struct GatewayRow {
+  const char* kind;
+  const char* config_file;
+  std::string (*config)(const std::string& trust);
+  bool checks_crl;    // Caddy 2.6 checks none
+  bool checks_depth;  // HAProxy 2.6 has no verify-depth setting, Caddy 2.6 none either
+  int results;        // cases x TLS versions
+};
+
+const GatewayRow kGateways[] = {
+    {"nginx", "api.conf", nginx_config, true, true, 12},
+    {"haproxy", "haproxy.cfg", haproxy_config, true, false, 10},
+    {"apache", "api.conf", apache_config, true, true, 12},
+    {"caddy", "Caddyfile", caddy_config, false, false, 8},  // Go checks no CRL and no depth
+};
+
+std::string scenario_for(const GatewayRow& g) {
+  std::string s = kScenario;
+  auto fill = [&](const std::string& key, const std::string& value) {
+    const auto at = s.find("{" + key + "}");
+    REQUIRE(at != std::string::npos);
+    s.replace(at, key.size() + 2, value);
+  };
+  fill("kind", g.kind);
+  fill("config", g.config_file);
+  fill("revoked_identity", g.checks_crl ? "[[identity]]\nname = \"revoked\"\nfault = \"revoked\"\n" : "");
+  fill("deep_identity", g.checks_depth ? "[[identity]]\nname = \"deep\"\nfault = \"too-deep\"\n" : "");
+  fill("revoked_case", g.checks_crl ? "[[case]]\nname = \"revoked\"\nidentity = \"revoked\"\nexpect = \"reject\"\n" : "");
+  fill("deep_case", g.checks_depth ? "[[case]]\nname = \"too deep\"\nidentity = \"deep\"\nexpect = \"reject\"\n" : "");
+  return s;
+}
+
 struct Gate {
   fs::path work;
   test::CliResult result;
 };
 
-// A fresh work directory with the company CA, api.conf trusting `trust`, and the scenario
-// with `edit` applied to it; then `mtls-harness run`.
-Gate gate(const std::string& label, const std::string& trust,
+// A fresh work directory with the company CA, the gateway's config trusting `trust`, and the
+// scenario with `edit` applied to it; then `mtls-harness run`.
+Gate gate(const GatewayRow& gw, const std::string& label, const std::string& trust,
           const std::function<std::string(std::string)>& edit = {}) {
   Gate g;
-  g.work = test::scratch(label);
+  g.work = test::scratch(label + "-" + gw.kind);
   make_company_ca(g.work / "company", "Company");
   make_company_ca(g.work / "other", "Other");
-  write(g.work / "api.conf", config(trust));
-  write(g.work / "gate.toml", edit ? edit(kScenario) : std::string(kScenario));
+  write(g.work / gw.config_file, gw.config(trust));
+  const auto scenario = scenario_for(gw);
+  write(g.work / "gate.toml", edit ? edit(scenario) : scenario);
   g.result = test::run_harness({"run", (g.work / "gate.toml").string(), "--reports",
                                 (g.work / "reports").string(), "--fixtures", (g.work / "fixtures").string()},
                                g.work);
@@ -167,43 +236,53 @@ std::string all_bytes_below(const fs::path& dir) {
 }  // namespace
 
 TEST_CASE("user CA: a config trusting the company CA gates green as written, the key stays put") {
-  if (!test::installed("nginx")) return;
-  const auto g = gate("user-ca-green", "company/root.crt");
-  INFO(g.result.output);
-  CHECK(g.result.exit_code == 0);
-  CHECK_THAT(g.result.output, Catch::Contains("company-ca: 12 passed, 0 failed, 0 errors, 0 skipped of 12"));
-  // The trust is the config's own file (its relative path made absolute for the rendered
-  // copy); only the CRL (signed by the company CA) is swapped in.
-  CHECK_THAT(g.result.output, Catch::Contains("ssl_client_certificate company/root.crt → " +
-                                              (g.work / "company/root.crt").string()));
-  CHECK_THAT(g.result.output, !Catch::Contains("ca-bundle.pem"));
-  CHECK_THAT(g.result.output, Catch::Contains("ssl_crl /etc/nginx/tls/company.crl →"));
-  // Neither CA key is copied into the fixtures or the reports.
-  for (const char* key : {"company/root.key", "company/issuing.key"}) {
-    const auto pem = common::read_file(g.work / key);
-    // The second base64 line: the first is the same for every P-256 key (the PKCS#8 header).
-    const auto second = pem.find('\n', pem.find('\n') + 1) + 1;
-    const auto body = pem.substr(second, 40);
-    REQUIRE(body.size() == 40);
-    CHECK_THAT(all_bytes_below(g.work / "fixtures"), !Catch::Contains(body));
-    CHECK_THAT(all_bytes_below(g.work / "reports"), !Catch::Contains(body));
+  for (const auto& gw : kGateways) {
+    if (!test::installed(gw.kind)) continue;
+    DYNAMIC_SECTION(gw.kind) {
+      const auto g = gate(gw, "user-ca-green", "company/root.crt");
+      INFO(g.result.output);
+      CHECK(g.result.exit_code == 0);
+      CHECK_THAT(g.result.output, Catch::Contains(fmt::format("company-ca: {0} passed, 0 failed, 0 errors, 0 skipped of {0}",
+                                                              gw.results)));
+      // The trust is the config's own file (a relative path made absolute for the rendered
+      // copy), never the fixture bundle; only the CRL (signed by the company CA) is swapped in.
+      CHECK_THAT(g.result.output, Catch::Contains((g.work / "company/root.crt").string()));
+      CHECK_THAT(g.result.output, !Catch::Contains("ca-bundle.pem"));
+      // Neither CA key is copied into the fixtures or the reports.
+      for (const char* key : {"company/root.key", "company/issuing.key"}) {
+        const auto pem = common::read_file(g.work / key);
+        // The second base64 line: the first is the same for every P-256 key (the PKCS#8 header).
+        const auto second = pem.find('\n', pem.find('\n') + 1) + 1;
+        const auto body = pem.substr(second, 40);
+        REQUIRE(body.size() == 40);
+        CHECK_THAT(all_bytes_below(g.work / "fixtures"), !Catch::Contains(body));
+        CHECK_THAT(all_bytes_below(g.work / "reports"), !Catch::Contains(body));
+      }
+      // The revoked client is in a CRL the company CA signed: openssl itself says so.
+      const auto f = g.work / "fixtures/company-ca";
+      if (gw.checks_crl) {
+        sh(fmt::format("cd {} && openssl verify -crl_check_all -CAfile company/root.crt -untrusted company/issuing.crt "
+                       "-CRLfile {}/crl/crl-bundle.pem {}/clients/revoked/cert.pem 2>&1 | grep -q 'certificate revoked'",
+                       g.work.string(), f.string(), f.string()));
+        sh(fmt::format("cd {} && openssl verify -crl_check_all -CAfile company/root.crt -untrusted company/issuing.crt "
+                       "-CRLfile {}/crl/crl-bundle.pem {}/clients/orders/cert.pem | grep -q ': OK'",
+                       g.work.string(), f.string(), f.string()));
+      }
+    }
   }
-  // The revoked client is in a CRL the company CA signed: openssl itself says so.
-  const auto f = g.work / "fixtures/company-ca";
-  sh(fmt::format("cd {} && openssl verify -crl_check_all -CAfile company/root.crt -untrusted company/issuing.crt "
-                 "-CRLfile {}/crl/crl-bundle.pem {}/clients/revoked/cert.pem 2>&1 | grep -q 'certificate revoked'",
-                 g.work.string(), f.string(), f.string()));
-  sh(fmt::format("cd {} && openssl verify -crl_check_all -CAfile company/root.crt -untrusted company/issuing.crt "
-                 "-CRLfile {}/crl/crl-bundle.pem {}/clients/orders/cert.pem | grep -q ': OK'",
-                 g.work.string(), f.string(), f.string()));
 }
 
 TEST_CASE("user CA: a config trusting another CA is red for the company's valid client") {
-  if (!test::installed("nginx")) return;
-  const auto g = gate("user-ca-wrong-trust", "other/root.crt");
-  INFO(g.result.output);
-  CHECK(g.result.exit_code == 1);
-  CHECK_THAT(g.result.output, Catch::Contains("MISMATCH valid client of the company CA [TLS 1.2]: expected accept"));
+  for (const auto& gw : kGateways) {
+    if (!test::installed(gw.kind)) continue;
+    DYNAMIC_SECTION(gw.kind) {
+      const auto g = gate(gw, "user-ca-wrong-trust", "other/root.crt");
+      INFO(g.result.output);
+      CHECK(g.result.exit_code == 1);
+      CHECK_THAT(g.result.output,
+                 Catch::Contains("MISMATCH valid client of the company CA [TLS 1.2]: expected accept"));
+    }
+  }
 }
 
 struct Refusal {
@@ -238,8 +317,9 @@ TEST_CASE("user CA: what cannot be used is exit 2 before anything runs") {
       const auto work = test::scratch("user-ca-refused");
       make_company_ca(work / "company", "Company");
       make_company_ca(work / "other", "Other");
-      write(work / "api.conf", config("company/root.crt"));
-      write(work / "gate.toml", row.edit ? row.edit(kScenario) : std::string(kScenario));
+      write(work / "api.conf", nginx_config("company/root.crt"));
+      const auto scenario = scenario_for(kGateways[0]);
+      write(work / "gate.toml", row.edit ? row.edit(scenario) : scenario);
       if (row.before_run) sh(fmt::format("cd {} && {}", work.string(), row.before_run));
       const auto r = test::run_harness({"run", (work / "gate.toml").string(), "--reports",
                                         (work / "reports").string(), "--fixtures", (work / "fixtures").string()},

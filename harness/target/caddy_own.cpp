@@ -1,0 +1,100 @@
+#include "target/caddy_own.hpp"
+
+#include <fmt/format.h>
+
+#include "common/files.hpp"
+#include "target/launch.hpp"
+#include "target/launch_tool.hpp"
+#include "target/loopback_backend.hpp"
+#include "userconf/caddy_rewrite.hpp"
+
+namespace mtls::target {
+namespace fs = std::filesystem;
+namespace uc = userconf::caddy;
+namespace {
+
+// Caddy's client_auth modes: require asks for a certificate but verifies nothing, request
+// neither insists nor verifies.
+scenario::VerifyMode verify_mode(const std::string& mode) {
+  if (mode == "require_and_verify" || mode == "require") return scenario::VerifyMode::required;
+  if (mode == "verify_if_given") return scenario::VerifyMode::optional;
+  if (mode == "request") return scenario::VerifyMode::optional_no_ca;
+  return scenario::VerifyMode::off;
+}
+
+}  // namespace
+
+own::Adopted adopt_caddy_config(const scenario::Scenario& s) {
+  const auto config = uc::parse_file(s.target.config);
+  const auto facts = uc::facts(config, s.target.config, s.target.listener);
+  uc::Inputs trial;  // so a directive that cannot be mapped stops the run before fixtures are made
+  trial.runtime_dir = "/nonexistent";
+  trial.server_cert = trial.server_key = "/nonexistent";
+  trial.backend = "127.0.0.1:1";
+  for (const auto& l : facts.listeners) trial.ports[l.written_port] = l.written_port;
+  (void)uc::rewrite(config, trial);
+  // Go's TLS checks no CRL.
+  return {verify_mode(facts.mode), false, facts.server_name};
+}
+
+std::unique_ptr<RunningTarget> start_caddy_own(const scenario::Scenario& s, const pki::Fixtures& f,
+                                               const StartOptions& opts) {
+  const auto config = uc::parse_file(s.target.config);
+  auto facts = uc::facts(config, s.target.config, s.target.listener);
+
+  launch::Gateway g;
+  g.name = "caddy";
+  const auto binary = launch::locate("caddy", g.name, "caddy");
+  g.template_name = s.target.config.filename().string();
+  g.runtime_dir = launch::runtime_dir_of(opts, g.name);
+  common::make_dirs(g.runtime_dir);
+  g.version = launch::version_after(
+      launch::run_tool({binary.string(), "version"}, g.runtime_dir / "caddy-version.txt"), "",
+      binary.string() + " version");
+  if (g.version.starts_with('v')) g.version.erase(0, 1);
+  g.log_file = g.runtime_dir / "caddy.log";
+  g.pid_file = g.runtime_dir / "caddy.pid";
+  auto backend = std::make_unique<LoopbackBackend>(opts.host);
+
+  uc::Inputs in;
+  in.conf_dir = fs::absolute(s.target.config).parent_path();
+  in.runtime_dir = g.runtime_dir;
+  in.host = opts.host;
+  in.server_cert = f.server_fullchain.empty() ? f.server_cert : f.server_fullchain;
+  in.server_key = f.server_key;
+  in.client_ca = own::client_trust(s, f);
+  in.backend = backend->address();
+
+  const auto& dir = g.runtime_dir;
+  const std::vector<std::string> env = {"env", "HOME=" + dir.string(), "XDG_CONFIG_HOME=" + (dir / "config").string(),
+                                        "XDG_DATA_HOME=" + (dir / "data").string(), binary.string()};
+  userconf::Rendered rendered;
+  const auto conf = dir / "Caddyfile";
+  g.prepare = [&](int port) {
+    in.ports = own::assign_ports(facts.listeners, facts.chosen_port, port);
+    rendered = uc::rewrite(config, in);
+    common::write_file_atomic(conf, rendered.text);
+    const std::vector<std::string> cfg = {"--config", conf.string(), "--adapter", "caddyfile"};
+    auto check = env, run = env;
+    check.push_back("validate");
+    check.insert(check.end(), cfg.begin(), cfg.end());
+    run.push_back("run");
+    run.insert(run.end(), cfg.begin(), cfg.end());
+    run.insert(run.end(), {"--pidfile", g.pid_file.string()});
+    return launch::Commands{conf, check, "caddy validate", run};
+  };
+  launch::Launched l;
+  try {
+    l = launch::start_process(g, opts);
+  } catch (const TargetError& e) {
+    throw TargetError(userconf::translate(e.what(), conf, rendered));
+  }
+  auto ep = launch::loopback_endpoint(opts.host, l.port, f);
+  if (!s.target.server_name.empty()) ep.server_name = s.target.server_name;
+  auto record = own::record(s, facts.listeners, facts.chosen_port, rendered, conf);
+  const auto description = fmt::format("caddy {} (config {})", g.version, g.template_name);
+  return std::make_unique<own::OwnConfigTarget>(g, std::move(l), std::move(ep), std::move(backend),
+                                                std::move(record), description);
+}
+
+}  // namespace mtls::target
