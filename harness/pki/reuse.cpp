@@ -24,12 +24,17 @@ fs::path state_file(const fs::path& dir) { return layout::state(dir); }
 // Every regular file below `dir` but the state itself and manifest.json, by path relative
 // to `dir`, with the SHA-256 of its bytes: what the state promises the directory holds, no
 // more and no less. The manifest describes the set for people and is rewritten by the
-// preflight of every run (what it verified); no probe reads it.
+// preflight of every run (what it verified), also while another run checks the set; no probe
+// reads it.
 std::map<std::string, std::string> digests_below(const fs::path& dir) {
   std::map<std::string, std::string> out;
   for (const auto& e : fs::recursive_directory_iterator(dir)) {
-    if (!e.is_regular_file() || e.path() == state_file(dir) || e.path() == layout::manifest(dir))
-      continue;
+    // The manifest's atomic rewrite leaves "manifest.json.tmp.<pid>" beside it for a moment:
+    // a concurrent run's preflight must not make this set look torn (and so regenerated under
+    // a gateway still serving the old chain).
+    const bool manifest = e.path().parent_path() == dir &&
+                          e.path().filename().string().starts_with(layout::manifest(dir).filename().string());
+    if (!e.is_regular_file() || e.path() == state_file(dir) || manifest) continue;
     out[e.path().lexically_relative(dir).generic_string()] = common::sha256_hex(common::read_file(e.path()));
   }
   return out;
