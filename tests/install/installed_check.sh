@@ -44,7 +44,7 @@ run() {
 
 for f in "$bin" "$share/fixtures/nginx/README.md" "$share/scenarios/repro/expired.toml" \
          "$examples/scenarios/quickstart.toml" "$examples/scenarios/nginx-gate.toml" \
-         "$examples/ci/mtls-gate.sh" "$examples/k8s/job.yaml"; do
+         "$examples/ci/gate.toml" "$examples/ci/nginx/gateway.conf" "$examples/k8s/job.yaml"; do
   [ -e "$f" ] || fail "$f is not installed (under $root)"
 done
 # The manual page: plain from meson install, compressed by debhelper in the package.

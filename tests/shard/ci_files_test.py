@@ -2,7 +2,7 @@
 """The Kubernetes manifests (ci/k8s) and the CI gate examples (ci/examples): the YAML parses,
 the Indexed Job wires its completion index into --shard with the same N everywhere, keys are
 mounted 0400/0600, every `mtls-harness <subcommand> --flag` they run exists in the CLI, and the
-gate script really gates an nginx started from the example config."""
+example gate really gates nginx launched from the example config."""
 import glob
 import os
 import re
@@ -181,7 +181,8 @@ class CiExamples(unittest.TestCase, CommandsExist):
         job = wf["jobs"]["mtls-gate"]
         self.assertEqual(job["needs"], "package")
         runs = "\n".join(s.get("run", "") for s in job["steps"])
-        self.assertIn("ci/examples/mtls-gate.sh", runs)
+        self.assertIn('mtls-harness run "$SCENARIO"', runs)
+        self.assertEqual(job["env"]["SCENARIO"], "ci/examples/gate.toml")
         self.assert_installs_the_package(runs, "./deb/mtls-harness_*.deb")
         upload = [s for s in job["steps"] if s.get("uses", "").startswith("actions/upload-artifact")]
         self.assertEqual(len(upload), 1)
@@ -197,7 +198,8 @@ class CiExamples(unittest.TestCase, CommandsExist):
         job = doc["mtls-gate"]
         self.assertEqual(job["needs"], ["mtls-harness-deb"])
         script = "\n".join(job["script"])
-        self.assertIn("ci/examples/mtls-gate.sh", script)
+        self.assertIn('mtls-harness run "$SCENARIO"', script)
+        self.assertEqual(job["variables"]["SCENARIO"], "ci/examples/gate.toml")
         self.assert_installs_the_package(script, "./build-deb/mtls-harness_*.deb")
         self.assertEqual(job["artifacts"]["when"], "always")
         self.assertEqual(job["artifacts"]["reports"]["junit"], "reports/gate/junit.xml")
@@ -210,32 +212,26 @@ class CiExamples(unittest.TestCase, CommandsExist):
         self.assertIn(f"apt-get install -y {deb}", script)
         self.assertNotIn("ci/build", script)
 
-    def test_gate_script_commands_exist(self):
-        with open(os.path.join(EXAMPLES, "mtls-gate.sh")) as f:
-            text = f.read()
-        self.assert_calls_exist(harness_calls(text, r'"\$harness"'), "mtls-gate.sh")
-
-
 def free_port():
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return s.getsockname()[1]
 
 
-class GateScript(unittest.TestCase):
-    """mtls-gate.sh for real: nginx from the example config passes; the same config without
-    its CRL lets a revoked client in, and the gate exits 1 naming it."""
+class CiGate(unittest.TestCase):
+    """The CI examples' gate for real: `mtls-harness run gate.toml` launches nginx from the
+    example config (rewritten for loopback) and passes; the same config without its CRL lets
+    a revoked client in, and the run exits 1 naming it."""
 
     def gate(self, tmp, conf_text):
-        port = free_port()
-        conf = os.path.join(tmp, "gateway.conf")
-        with open(conf, "w") as f:
-            f.write(conf_text.replace("127.0.0.1:8443", f"127.0.0.1:{port}"))
-        env = dict(os.environ, MTLS_HARNESS=HARNESS, MTLS_GATE_DIR=os.path.join(tmp, "gate"),
-                   MTLS_REPORTS=os.path.join(tmp, "reports"))
-        return subprocess.run(["bash", os.path.join(EXAMPLES, "mtls-gate.sh"),
-                               os.path.join(EXAMPLES, "gate.toml"), conf, str(port)],
-                              capture_output=True, text=True, env=env, timeout=120)
+        os.makedirs(os.path.join(tmp, "nginx"))
+        with open(os.path.join(tmp, "nginx", "gateway.conf"), "w") as f:
+            f.write(conf_text)
+        with open(os.path.join(EXAMPLES, "gate.toml")) as src, open(os.path.join(tmp, "gate.toml"), "w") as dst:
+            dst.write(src.read())
+        return subprocess.run([HARNESS, "run", os.path.join(tmp, "gate.toml"), "--reports",
+                               os.path.join(tmp, "reports"), "--fixtures", os.path.join(tmp, "fixtures")],
+                              capture_output=True, text=True, timeout=180, cwd=tmp)
 
     def setUp(self):
         with open(os.path.join(EXAMPLES, "nginx", "gateway.conf")) as f:
@@ -245,7 +241,8 @@ class GateScript(unittest.TestCase):
         with tempfile.TemporaryDirectory() as tmp:
             r = self.gate(tmp, self.conf)
             self.assertEqual(r.returncode, 0, r.stdout + r.stderr)
-            self.assertIn("the gateway does what", r.stdout)
+            self.assertIn("gateway.conf:33 ssl_crl /etc/nginx/tls/client-crl.pem →", r.stderr)
+            self.assertIn("gateway.conf:19 server app.internal:8080 → 127.0.0.1:", r.stderr)
             for f in ("junit.xml", "report.json", "report.html"):
                 self.assertTrue(os.path.exists(os.path.join(tmp, "reports", "gate", f)), f)
             with open(os.path.join(tmp, "reports", "gate", "junit.xml")) as f:
@@ -253,13 +250,12 @@ class GateScript(unittest.TestCase):
             self.assertIn('failures="0"', junit)
 
     def test_config_without_crl_fails_the_job(self):
-        broken = self.conf.replace("ssl_crl tls/client-crl.pem;", "")
+        broken = self.conf.replace("ssl_crl /etc/nginx/tls/client-crl.pem;", "")
         self.assertNotEqual(broken, self.conf)
         with tempfile.TemporaryDirectory() as tmp:
             r = self.gate(tmp, broken)
             self.assertEqual(r.returncode, 1, r.stdout + r.stderr)
-            self.assertIn("revoked [TLS 1.2]: expected reject", r.stdout)
-            self.assertIn("the gateway does NOT do what", r.stderr)
+            self.assertIn("MISMATCH revoked [TLS 1.2]: expected reject", r.stdout + r.stderr)
 
 
 if __name__ == "__main__":
