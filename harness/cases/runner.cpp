@@ -1,18 +1,32 @@
 #include "cases/runner.hpp"
 
+#include <atomic>
 #include <fmt/core.h>
+#include <unistd.h>
 #include <map>
 #include <stdexcept>
 
+#include "cases/backend_check.hpp"
 #include "cases/presented.hpp"
 #include "probe/probe.hpp"
 
 namespace mtls::cases {
 namespace {
 
+// Unique within the run (and across the shards of one), so the backend's record of this
+// probe is never another's.
+std::string next_request_id() {
+  static std::atomic<unsigned> n{0};
+  return fmt::format("{}-{}", ::getpid(), ++n);
+}
+
 probe::Request request_for(const scenario::Case& c, const pki::Fixtures& f,
-                           const target::Endpoint& ep, scenario::TlsVersion v, long timeout_ms) {
+                           const target::Endpoint& ep, scenario::TlsVersion v, long timeout_ms,
+                           const std::string& request_id) {
   probe::Request r;
+  r.headers.push_back(fmt::format("{}: {}", report::kRequestIdHeader, request_id));
+  for (const auto& [name, value] : c.headers) r.headers.push_back(name + ": " + value);
+  if (!c.host.empty()) r.headers.push_back("Host: " + c.host);
   r.url = ep.url(c.path);
   r.connect_host = ep.host;
   r.connect_port = ep.port;
@@ -60,8 +74,14 @@ std::vector<CaseResult> run_cases(const scenario::Scenario& s, const pki::Fixtur
       } else if (auto nv = not_offered.find(v); nv != not_offered.end()) {
         r.verdict = version_not_offered(c, nv->second);
       } else {
-        r.outcome = probe::run(request_for(c, f, ep, v, s.target.timeout_ms));
-        r.verdict = judge(Judged{c, v, fault, opts.profile, s.target.verify, shown}, r.outcome);
+        const auto id = next_request_id();
+        r.outcome = probe::run(request_for(c, f, ep, v, s.target.timeout_ms, id));
+        // The gateway answers only after its upstream did: the record is there by now.
+        if (opts.backend_seen) r.backend = opts.backend_seen(id).value_or(report::BackendSeen{});
+        r.verdict = judge(Judged{c, v, fault, opts.profile, s.target.verify, shown,
+                                 r.backend ? &*r.backend : nullptr},
+                          r.outcome);
+        if (r.backend) r.verdict = checked_against_backend(std::move(r.verdict), c, v, *r.backend);
         if (const auto* a = version_refusal(r.outcome))
           not_offered[v] = fmt::format("the gateway does not offer TLS {} ({} alert)",
                                        scenario::to_string(v), a->name);

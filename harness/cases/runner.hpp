@@ -25,6 +25,9 @@ struct RunOptions {
   // After each probe: the gateway-internal line its log got meanwhile (target::
   // InternalErrorWatch), which makes the case an error (cases/target_log.hpp). Empty: none.
   InternalErrorSource internal_error_since_last_probe;
+  // What the recording backend received under a request id (RunningTarget::backend()); empty
+  // when the target has none, and then no case is judged by what the backend saw.
+  std::function<std::optional<report::BackendSeen>(const std::string& id)> backend_seen;
 };
 
 // Returns one result per case × TLS version, in scenario order; fewer when stopped early.

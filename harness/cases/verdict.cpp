@@ -317,8 +317,11 @@ Verdict judge(const Judged& w, const probe::Outcome& o) {
         o.handshake_done && !o.certificate_requested)
       return verdict(Status::fail, "expected accept with a verified client certificate, but the "
                                    "gateway never asked for a client certificate");
+    // What the application got, when the harness records it; else what the gateway answered.
     std::string dn;
-    if (auto it = o.headers.find("x-client-dn"); it != o.headers.end()) dn = it->second;
+    const std::string* forwarded = w.backend && w.backend->reached ? w.backend->header("X-Client-DN") : nullptr;
+    if (forwarded) dn = *forwarded;
+    else if (auto it = o.headers.find("x-client-dn"); it != o.headers.end()) dn = it->second;
     if (e.seen_identity && dn.find(*e.seen_identity) == std::string::npos)
       return verdict(Status::fail, fmt::format("expected the backend to see '{}', it saw '{}'",
                                                *e.seen_identity, dn.empty() ? "no client identity" : dn));

@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "probe/observed.hpp"
+#include "report/model/backend_seen.hpp"
 #include "report/model/verdict_kinds.hpp"
 #include "scenario/scenario.hpp"
 
@@ -35,6 +36,8 @@ struct Judged {
   // client the gateway never asked for a certificate proves nothing.
   scenario::VerifyMode verify = scenario::VerifyMode::required;
   const PresentedIdentity* identity = nullptr;  // nullptr: unknown (or no certificate sent)
+  // What the recording backend received; seen_identity reads its X-Client-DN when it has one.
+  const report::BackendSeen* backend = nullptr;
 };
 
 Verdict judge(const Judged& what, const probe::Outcome& outcome);

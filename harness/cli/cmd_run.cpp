@@ -29,6 +29,7 @@
 #include "scenario/names.hpp"
 #include "scenario/overrides.hpp"
 #include "target/gateway_log.hpp"
+#include "target/loopback_backend.hpp"
 #include "target/own_config.hpp"
 #include "target/target.hpp"
 #include "userconf/where.hpp"
@@ -216,6 +217,8 @@ int run(const RunArgs& a) {
   ropts.on_result = [&](const cases::CaseResult& r) { progress(r, ++done, total, tty); };
   target::InternalErrorWatch gateway_log(*tgt, scenario::to_string(s.target.kind));
   ropts.internal_error_since_last_probe = [&] { return gateway_log.since_last_probe(); };
+  if (const auto* backend = tgt->backend())
+    ropts.backend_seen = [backend](const std::string& id) { return backend->seen(id); };
   if (run_cases_here) rep.cases = cases::run_cases(s, fixtures, tgt->endpoint(), ropts);
   else if (!a.skip_cases && !s.cases.empty())
     std::cerr << fmt::format("shard {}/{}: the cases run on shard 0 (--shard-cases all runs them on every shard)\n",

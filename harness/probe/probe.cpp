@@ -227,6 +227,9 @@ Outcome run(const Request& r) {
   curl_easy_setopt(c, CURLOPT_HEADERDATA, &cap);
   curl_easy_setopt(c, CURLOPT_USERAGENT, "mtls-harness/" MTLS_HARNESS_VERSION);
   if (connect_to) curl_easy_setopt(c, CURLOPT_CONNECT_TO, connect_to.get());
+  std::unique_ptr<curl_slist, SlistDeleter> headers;
+  for (const auto& hdr : r.headers) headers.reset(curl_slist_append(headers.release(), hdr.c_str()));
+  if (headers) curl_easy_setopt(c, CURLOPT_HTTPHEADER, headers.get());
 
   CURLcode code = curl_easy_perform(c);
   out.curl_code = static_cast<int>(code);

@@ -4,6 +4,7 @@
 
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "probe/observed.hpp"
 #include "scenario/scenario.hpp"
@@ -29,6 +30,10 @@ struct Request {
   // keeps libcurl's defaults. `cipher_list` is for TLS 1.2, `tls13_ciphersuites` for 1.3.
   std::string cipher_list;
   std::string tls13_ciphersuites;
+  // Request headers sent besides curl's own ("Name: value"): a case's `headers` (forged
+  // identity headers among them), its `host` ("Host: ..."), the request id the recording
+  // backend files the request under.
+  std::vector<std::string> headers;
   // false: do not verify the server (diagnose goes on to learn what the server thinks of the
   // client certificate after it found that the client does not trust the server).
   bool verify_server = true;

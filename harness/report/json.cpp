@@ -51,6 +51,16 @@ json load_json(const Report& r) {
   return phases;
 }
 
+// null: the target has no recording backend; else whether the request reached it and
+// every header it arrived with.
+json backend_json(const std::optional<BackendSeen>& b) {
+  if (!b) return nullptr;
+  if (!b->reached) return {{"reached", false}};
+  json headers = json::array();
+  for (const auto& [n, v] : b->headers) headers.push_back({{"name", n}, {"value", v}});
+  return {{"reached", true}, {"method", b->method}, {"path", b->path}, {"source", b->source}, {"headers", headers}};
+}
+
 }  // namespace
 
 std::string to_json(const Report& r) {
@@ -69,6 +79,7 @@ std::string to_json(const Report& r) {
         {"observed_class", to_string(c.verdict.observed)},
         {"message", c.verdict.message},
         {"outcome", outcome_json(c.outcome)},
+        {"backend", backend_json(c.backend)},
     });
   }
   json target_config = nullptr;

@@ -84,6 +84,18 @@ CaseResult read_case(const json& j) {
     c.verdict.observed_text = j.at("observed").get<std::string>();
     c.verdict.message = j.at("message").get<std::string>();
     c.outcome = read_outcome(j.at("outcome"));
+    if (const auto b = j.find("backend"); b != j.end() && !b->is_null()) {
+      BackendSeen seen;
+      seen.reached = b->at("reached").get<bool>();
+      if (seen.reached) {
+        seen.method = b->at("method").get<std::string>();
+        seen.path = b->at("path").get<std::string>();
+        seen.source = b->value("source", "");
+        for (const auto& h : b->at("headers"))
+          seen.headers.emplace_back(h.at("name").get<std::string>(), h.at("value").get<std::string>());
+      }
+      c.backend = std::move(seen);
+    }
   } catch (const std::exception& e) {
     throw std::invalid_argument("case '" + c.case_name + "': " + e.what());
   }

@@ -1,6 +1,7 @@
 // [[case]]: identity × expectation. Everything but the identity has a default implied by
 // the identity's fault and the target.
 #include <algorithm>
+#include <cctype>
 #include <fmt/core.h>
 #include <map>
 
@@ -12,7 +13,8 @@ namespace {
 
 constexpr std::string_view kKeys[] = {"name",   "identity", "expect",        "reason",
                                       "alert",  "status",   "layer",         "seen_identity",
-                                      "tls_versions", "path", "skip"};
+                                      "tls_versions", "path", "skip", "backend",
+                                      "backend_headers", "headers", "host"};
 
 // Why a gateway that checks OCSP refuses an otherwise valid certificate: the responder's
 // answer, or no answer at all (a correct gate fails closed).
@@ -130,6 +132,53 @@ void read_pins(Reader& r, const toml::table& t, const std::string& path, Expecta
   }
 }
 
+// A header name as RFC 9110 allows it (a token), so it cannot smuggle a second header.
+bool header_name(const std::string& n) {
+  return !n.empty() && std::all_of(n.begin(), n.end(), [](unsigned char c) {
+    return std::isalnum(c) || std::string_view("!#$%&'*+-.^_`|~").find(static_cast<char>(c)) != std::string_view::npos;
+  });
+}
+
+// headers / backend_headers: an inline table of header name -> string.
+std::vector<std::pair<std::string, std::string>> header_table(Reader& r, const toml::table& t,
+                                                              std::string_view key, const std::string& path) {
+  std::vector<std::pair<std::string, std::string>> out;
+  const toml::table* h = r.table(t, key, path);
+  if (!h) return out;
+  for (const auto& [k, v] : *h) {
+    const std::string name(k.str());
+    const auto* s = v.as_string();
+    if (!header_name(name))
+      r.error(where_of(k), join(join(path, key), name), fmt::format("'{}' is not an HTTP header name", name),
+              "use letters, digits and '-', e.g. \"X-Client-DN\"");
+    else if (!s)
+      r.error(where_of(v), join(join(path, key), name), "a header's value must be a string",
+              fmt::format("write {} = \"value\"", name));
+    else if (s->get().find_first_of("\r\n") != std::string::npos)
+      r.error(where_of(v), join(join(path, key), name), "a header's value cannot hold a line break",
+              "write it on one line");
+    else
+      out.emplace_back(name, s->get());
+  }
+  return out;
+}
+
+// What must reach the recording backend (the application behind the gateway).
+void read_backend(Reader& r, const toml::table& t, const std::string& path, Expectation& e) {
+  if (auto v = r.string(t, "backend", path)) {
+    if (*v == "reached") e.backend_reached = true;
+    else if (*v == "not_reached") e.backend_reached = false;
+    else
+      r.error(Reader::at(t, "backend"), join(path, "backend"), fmt::format("'{}' is not reached or not_reached", *v),
+              "write backend = \"reached\" or \"not_reached\"");
+  }
+  e.backend_headers = header_table(r, t, "backend_headers", path);
+  if (!e.backend_headers.empty() && e.kind == ExpectKind::reject && e.backend_reached != true)
+    r.error(Reader::at(t, "backend_headers"), join(path, "backend_headers"),
+            "a refused request reaches no backend to receive headers, but this case expects reject",
+            "remove backend_headers, or set expect = \"accept\"");
+}
+
 void read_expectation(Reader& r, const toml::table& t, const std::string& path,
                       const Identity* id, const Target& target, Expectation& e) {
   e = implied(id, target);
@@ -148,6 +197,7 @@ void read_expectation(Reader& r, const toml::table& t, const std::string& path,
       e.reason = *v;
   }
   read_pins(r, t, path, e);
+  read_backend(r, t, path, e);
 }
 
 void read_versions(Reader& r, const toml::table& t, const std::string& path, const Target& target,
@@ -197,6 +247,17 @@ void read(Reader& r, const toml::table& root, Scenario& s) {
       c.path = *v;
     }
     if (auto v = r.string(t, "skip", path)) c.skip = *v;
+    c.headers = header_table(r, t, "headers", path);
+    for (const auto& [name, value] : c.headers)
+      if (name.size() == 4 && std::equal(name.begin(), name.end(), "host", [](char a, char b) { return std::tolower(a) == b; }))
+        r.error(Reader::at(t, "headers"), join(path, "headers"), "Host is set with host = \"...\", not in headers",
+                fmt::format("write host = \"{}\"", value));
+    if (auto v = r.string(t, "host", path)) {
+      if (v->empty() || v->find_first_of(" \t\r\n/") != std::string::npos)
+        r.error(Reader::at(t, "host"), join(path, "host"), fmt::format("'{}' is not a host name", *v),
+                "write the name the request's Host header carries, e.g. \"internal-api.example\"");
+      c.host = *v;
+    }
     s.cases.push_back(std::move(c));
   }
 }

@@ -194,6 +194,12 @@ struct Expectation {
   std::optional<int> status;           // pinned HTTP status, e.g. 400 or 403
   Layer layer = Layer::any;
   std::optional<std::string> seen_identity;  // substring of the DN the backend reports
+  // Whether the request must reach the recording backend; nullopt: reached for accept, not
+  // reached for reject. Only judged when the target has a recording backend.
+  std::optional<bool> backend_reached;
+  // What the backend must receive: header name -> exact value, a glob (`*` for any run of
+  // characters), or "absent".
+  std::vector<std::pair<std::string, std::string>> backend_headers;
 };
 
 // An identity × expectation, run on each TLS version listed.
@@ -203,6 +209,10 @@ struct Case {
   Expectation expect;
   std::vector<TlsVersion> tls_versions;  // default: [target].tls_versions
   std::string path = "/";
+  // Request headers the client sends (a forged X-Client-DN, say), and a Host distinct from
+  // the SNI name ("" : the SNI name).
+  std::vector<std::pair<std::string, std::string>> headers;
+  std::string host;
   std::string skip;  // non-empty: case is disabled, with this reason
   SourceRef where;
 };

@@ -4,11 +4,16 @@
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
+#include <boost/beast/core/tcp_stream.hpp>
 #include <boost/beast/http/read.hpp>
 #include <boost/beast/http/string_body.hpp>
 #include <boost/beast/http/write.hpp>
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
+#include <chrono>
+#include <deque>
+#include <map>
+#include <mutex>
 #include <thread>
 
 #include "target/target.hpp"
@@ -21,6 +26,35 @@ using tcp = asio::ip::tcp;
 namespace {
 
 constexpr std::uint64_t kBodyLimit = 1024 * 1024;
+constexpr std::uint32_t kHeaderLimit = 64 * 1024;
+// Records kept for lookup: far more than one run's cases; the oldest go first.
+constexpr std::size_t kMaxRecords = 8192;
+// A connection that sends nothing for this long is closed (a gateway's idle keep-alive).
+constexpr auto kIdle = std::chrono::seconds(30);
+
+// Requests by their probe's id; written by the backend's thread, read by the cases'.
+class Ledger {
+ public:
+  void add(std::string id, report::BackendSeen seen) {
+    std::lock_guard lock(mutex_);
+    if (by_id_.emplace(id, std::move(seen)).second) order_.push_back(std::move(id));
+    while (order_.size() > kMaxRecords) {
+      by_id_.erase(order_.front());
+      order_.pop_front();
+    }
+  }
+  std::optional<report::BackendSeen> find(const std::string& id) const {
+    std::lock_guard lock(mutex_);
+    const auto it = by_id_.find(id);
+    if (it == by_id_.end()) return std::nullopt;
+    return it->second;
+  }
+
+ private:
+  mutable std::mutex mutex_;
+  std::map<std::string, report::BackendSeen> by_id_;
+  std::deque<std::string> order_;
+};
 
 // What the backend saw of one request, echoed so a case can see what the gateway forwarded.
 std::string answer_body(const http::request<http::string_body>& req) {
@@ -36,8 +70,8 @@ std::string answer_body(const http::request<http::string_body>& req) {
 
 class Session : public std::enable_shared_from_this<Session> {
  public:
-  Session(tcp::socket socket, std::atomic<std::uint64_t>& requests)
-      : socket_(std::move(socket)), requests_(requests) {}
+  Session(tcp::socket socket, std::atomic<std::uint64_t>& requests, Ledger& ledger)
+      : stream_(std::move(socket)), requests_(requests), ledger_(ledger) {}
 
   void start() { read(); }
 
@@ -45,30 +79,48 @@ class Session : public std::enable_shared_from_this<Session> {
   void read() {
     parser_.emplace();
     parser_->body_limit(kBodyLimit);
-    http::async_read(socket_, buffer_, *parser_,
+    parser_->header_limit(kHeaderLimit);
+    stream_.expires_after(kIdle);
+    http::async_read(stream_, buffer_, *parser_,
                      [self = shared_from_this()](boost::system::error_code ec, std::size_t) {
                        if (!ec) self->respond();
                      });
   }
 
+  void record(const http::request<http::string_body>& req) {
+    const auto id = req.find(report::kRequestIdHeader);
+    if (id == req.end()) return;  // not a probe's (a health check, the load engine)
+    report::BackendSeen seen;
+    seen.reached = true;
+    seen.method = std::string(req.method_string());
+    seen.path = std::string(req.target());
+    boost::system::error_code ec;
+    const auto peer = stream_.socket().remote_endpoint(ec);
+    if (!ec) seen.source = fmt::format("{}:{}", peer.address().to_string(), peer.port());
+    for (const auto& h : req) seen.headers.emplace_back(std::string(h.name_string()), std::string(h.value()));
+    ledger_.add(std::string(id->value()), std::move(seen));
+  }
+
   void respond() {
     const auto req = parser_->release();
     ++requests_;
+    record(req);
     auto res = std::make_shared<http::response<http::string_body>>(http::status::ok, req.version());
     res->set(http::field::content_type, "application/json");
     res->set(http::field::server, "mtls-harness-backend");
     res->body() = answer_body(req);
     res->keep_alive(req.keep_alive());
     res->prepare_payload();
-    http::async_write(socket_, *res, [self = shared_from_this(), res](boost::system::error_code ec, std::size_t) {
+    http::async_write(stream_, *res, [self = shared_from_this(), res](boost::system::error_code ec, std::size_t) {
       if (ec) return;
       if (res->keep_alive()) self->read();
-      else self->socket_.shutdown(tcp::socket::shutdown_send, ec);
+      else self->stream_.socket().shutdown(tcp::socket::shutdown_send, ec);
     });
   }
 
-  tcp::socket socket_;
+  boost::beast::tcp_stream stream_;
   std::atomic<std::uint64_t>& requests_;
+  Ledger& ledger_;
   boost::beast::flat_buffer buffer_;
   std::optional<http::request_parser<http::string_body>> parser_;
 };
@@ -80,13 +132,14 @@ struct LoopbackBackend::Impl {
   tcp::acceptor acceptor{io};
   std::thread thread;
   std::atomic<std::uint64_t> connections{0}, requests{0};
+  Ledger ledger;
   bool stopped = false;
 
   void accept() {
     acceptor.async_accept([this](boost::system::error_code ec, tcp::socket s) {
       if (ec) return;  // closed by stop()
       ++connections;
-      std::make_shared<Session>(std::move(s), requests)->start();
+      std::make_shared<Session>(std::move(s), requests, ledger)->start();
       accept();
     });
   }
@@ -118,6 +171,10 @@ std::string LoopbackBackend::address() const {
 
 BackendCounters LoopbackBackend::counters() const {
   return {impl_->connections.load(), impl_->requests.load()};
+}
+
+std::optional<report::BackendSeen> LoopbackBackend::seen(const std::string& id) const {
+  return impl_->ledger.find(id);
 }
 
 void LoopbackBackend::stop() {

@@ -49,6 +49,7 @@ class NginxTarget : public RunningTarget {
   // Rewrites the CRL copy and sends the master SIGHUP: nginx re-reads it in new workers.
   bool replace_crls(const std::string& pem) override;
   const report::TargetConfig* config_rewrite() const override { return rewrite_ ? &*rewrite_ : nullptr; }
+  const LoopbackBackend* backend() const override { return backend_.get(); }
   void stop() override;
 
   std::chrono::microseconds startup_time() const { return launch_.startup; }

@@ -61,6 +61,7 @@ class OwnConfigTarget : public launch::LaunchedTarget {
   ~OwnConfigTarget() override;
   std::string describe() const override { return description_; }
   const report::TargetConfig* config_rewrite() const override { return &rewrite_; }
+  const LoopbackBackend* backend() const override { return backend_.get(); }
   void stop() override;
 
  private:

@@ -13,6 +13,8 @@
 
 namespace mtls::target {
 
+class LoopbackBackend;
+
 struct Endpoint {
   std::string host = "127.0.0.1";  // numeric address to connect to
   int port = 0;
@@ -41,6 +43,8 @@ class RunningTarget {
   // [target] config: what this run changed in the user's gateway config; null for a
   // template, the embedded target and external gateways.
   virtual const report::TargetConfig* config_rewrite() const { return nullptr; }
+  // The recording backend the gateway's upstreams point at; null when there is none.
+  virtual const LoopbackBackend* backend() const { return nullptr; }
   // Stops what the harness started; idempotent; also called by the destructor.
   virtual void stop() = 0;
 };

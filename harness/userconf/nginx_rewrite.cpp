@@ -231,7 +231,8 @@ class Rewriter {
     note(d.where, d.name, joined_raw(d), "");
     line(depth, fmt::format("# {} {};  # removed: {}", d.name, joined_raw(d), why), d.where);
   }
-  std::string path(const fs::path& p) const { return quote(p.string()); }
+  // Absolute: nginx resolves a relative path against its prefix, the run's directory.
+  std::string path(const fs::path& p) const { return quote(fs::absolute(p).lexically_normal().string()); }
   std::string runtime(std::string_view name) const { return path(in_.runtime_dir / name); }
 
   void collect_upstreams(const Directives& ds) {

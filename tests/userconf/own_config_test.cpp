@@ -25,7 +25,7 @@ struct Row {
 };
 
 const Row kRows[] = {
-    {"nginx", "scenarios/own-nginx/gate.toml", 0, "own-nginx: 12 passed, 0 failed, 0 errors, 0 skipped of 12"},
+    {"nginx", "scenarios/own-nginx/gate.toml", 0, "own-nginx: 14 passed, 0 failed, 0 errors, 0 skipped of 14"},
     {"nginx", "scenarios/own-nginx/gate.toml", 0, "api.conf:20 ssl_client_certificate /etc/nginx/tls/ca.crt → "},
     {"nginx", "scenarios/own-nginx/gate.toml", 0, "api.conf:6 server 10.20.0.7:8080 → 127.0.0.1:"},
     {"nginx", "scenarios/own-nginx/gate-no-crl.toml", 1,
@@ -47,7 +47,7 @@ const Row kRows[] = {
     {"nginx", "tests/userconf/configs/variable-cert.toml", 2,
      "variable-cert.conf:4: ssl_certificate /etc/nginx/tls/$ssl_server_name.crt: a certificate "
      "loaded from a variable"},
-    {"haproxy", "scenarios/own-haproxy/gate.toml", 0, "own-haproxy: 12 passed, 0 failed, 0 errors, 0 skipped of 12"},
+    {"haproxy", "scenarios/own-haproxy/gate.toml", 0, "own-haproxy: 14 passed, 0 failed, 0 errors, 0 skipped of 14"},
     {"haproxy", "scenarios/own-haproxy/gate.toml", 0,
      "haproxy.cfg:44 server app1 10.0.1.11:8080 check → app1 127.0.0.1:"},
     {"haproxy", "scenarios/own-haproxy/gate.toml", 0, "haproxy.cfg:13 daemon (the harness runs HAProxy"},
@@ -61,6 +61,15 @@ const Row kRows[] = {
      "MISMATCH expired [TLS 1.2]: expected reject at TLS alert certificate_expired (certificate_expired), got "
      "HTTP 200 — the gateway accepted an expired certificate"},
     {"haproxy", "tests/userconf/configs/haproxy-c-refuses.toml", 3, "haproxy-c-refuses.cfg:8"},
+    // What reaches the backend: a client-sent X-Client-DN must be replaced by the gateway's.
+    {"nginx", "scenarios/own-nginx/gate-forged-dn.toml", 1,
+     "MISMATCH forged identity header [TLS 1.2]: the backend received X-Client-DN: 'CN=admin,O=mtls-harness', "
+     "expected 'CN=alice.payments,*'"},
+    {"nginx", "scenarios/own-nginx/gate.toml", 0, "HTTP 200; backend: reached, X-Client-DN=CN=alice.payments,"},
+    {"nginx", "scenarios/own-nginx/gate.toml", 0, "HTTP 400 (400 The SSL certificate error); backend: not reached"},
+    {"haproxy", "scenarios/own-haproxy/gate-forged-dn.toml", 1,
+     "MISMATCH forged identity header [TLS 1.3]: the backend received the client's own X-Client-DN: "
+     "'CN=admin,O=mtls-harness' — the gateway passed a forged identity header on instead of overwriting it"},
     {"apache", "scenarios/own-apache/gate.toml", 0, "own-apache: 14 passed, 0 failed, 0 errors, 0 skipped of 14"},
     {"apache", "scenarios/own-apache/gate.toml", 0, "api.conf:29 ProxyPass / http://10.0.2.15:8080/ → / http://127.0.0.1:"},
     {"apache", "scenarios/own-apache/gate.toml", 0, "api.conf:5 <VirtualHost> *:443 → 127.0.0.1:"},

@@ -2,8 +2,11 @@
 // cases/ produces these; every report writer renders them.
 #pragma once
 
+#include <optional>
+
 #include <string>
 
+#include "report/model/backend_seen.hpp"
 #include "report/model/outcome.hpp"
 #include "report/model/verdict_kinds.hpp"
 #include "scenario/scenario.hpp"
@@ -17,6 +20,9 @@ struct CaseResult {
   scenario::TlsVersion version = scenario::TlsVersion::tls1_3;
   Verdict verdict;
   Outcome outcome;
+  // What the recording backend received for this probe; nullopt when the target has none
+  // (the embedded target, a template that answers itself, an external gateway).
+  std::optional<BackendSeen> backend;
 };
 
 }  // namespace mtls::report
