@@ -5,6 +5,8 @@
 #include "cli/commands.hpp"
 #include "cli/load_or_exit.hpp"
 #include "scenario/loader.hpp"
+#include "target/own_config.hpp"
+#include "userconf/where.hpp"
 
 namespace mtls::cli {
 
@@ -27,8 +29,18 @@ void add_validate(CLI::App& app, int& exit_code) {
       exit_code = kBadInput;
       return;
     }
-    fmt::print("{}: ok — scenario '{}', {} identities, {} cases, target {}\n", *file, s->name,
-               s->identities.size(), s->cases.size(), scenario::to_string(s->target.kind));
+    // The user's gateway config is part of the scenario: read and trial-rewritten here too,
+    // so a directive the harness cannot run is found before CI starts the gateway.
+    try {
+      target::adopt_own_config(*s);
+    } catch (const userconf::ConfigError& e) {
+      std::cerr << "mtls-harness: [target] config: " << e.what() << "\n";
+      exit_code = kBadInput;
+      return;
+    }
+    fmt::print("{}: ok — scenario '{}', {} identities, {} cases, target {}{}\n", *file, s->name,
+               s->identities.size(), s->cases.size(), scenario::to_string(s->target.kind),
+               s->target.config.empty() ? "" : " (config " + s->target.config.filename().string() + " read)");
   });
 }
 

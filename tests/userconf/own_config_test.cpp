@@ -182,3 +182,25 @@ TEST_CASE("own nginx config: the rewrite is in report.json") {
   const auto text = common::read_file(tc.at("rendered").get<std::string>());
   CHECK_THAT(text, !Catch::Contains("10.20.0.7") && !Catch::Contains("listen 443"));
 }
+
+TEST_CASE("own gateway config: validate reads the config too, before any gateway starts") {
+  struct Row {
+    const char* scenario;
+    int exit_code;
+    const char* output_part;
+  };
+  const Row rows[] = {
+      {"tests/userconf/configs/haproxy-crt-list.toml", 2, "haproxy-crt-list.cfg:2: bind ... crt-list"},
+      {"tests/userconf/configs/variable-cert.toml", 2, "variable-cert.conf:4: ssl_certificate"},
+      {"tests/userconf/configs/caddy-php.toml", 2, "caddy-php.caddyfile:7: php_fastcgi"},
+      {"ci/examples/gate.toml", 0, "(config gateway.conf read)"},
+  };
+  for (const auto& row : rows) {
+    INFO(row.scenario);
+    const auto work = test::scratch("own-config-validate");
+    const auto r = test::run_harness({"validate", (test::source_root() / row.scenario).string()}, work);
+    INFO(r.output);
+    CHECK(r.exit_code == row.exit_code);
+    CHECK_THAT(r.output, Catch::Contains(row.output_part));
+  }
+}
