@@ -140,7 +140,7 @@ void check_not_allowed(Reader& r, const toml::table& t, const std::string& path,
 // With [pki] ca_cert, generated clients are signed by the user's CA: that needs its key.
 // wrong-ca and self-signed are off that CA by definition.
 void check_user_ca_issuer(Reader& r, const toml::table& t, const std::string& path,
-                          const Pki& pki, const Identity& id) {
+                          const Pki& pki, bool gateway_crl, const Identity& id) {
   const UserCa& ca = pki.user_ca;
   if (!ca.given() || !id.generated() || id.fault == Fault::wrong_ca || id.fault == Fault::self_signed)
     return;
@@ -153,6 +153,20 @@ void check_user_ca_issuer(Reader& r, const toml::table& t, const std::string& pa
             "add [pki] intermediate_cert and intermediate_key, or remove this identity");
     return;
   }
+  if (id.fault == Fault::revoked && gateway_crl)
+    return r.error(at, join(path, "fault"),
+                   fmt::format("identity '{}' is revoked in the CRL the harness signs, but [target] "
+                               "gateway_crl checks your own CRL, which does not list it",
+                               id.name),
+                   "bring a certificate your CRL revokes (cert = and key =), or remove gateway_crl");
+  // Its chain runs through sub-CAs the harness makes, which no CRL of the user's covers: the
+  // gateway would refuse it for want of a CRL, not for its depth.
+  if (id.fault == Fault::too_deep && gateway_crl)
+    return r.error(at, join(path, "fault"),
+                   fmt::format("identity '{}' is too-deep through sub-CAs the harness makes, and [target] "
+                               "gateway_crl checks your own CRL, which has none for them",
+                               id.name),
+                   "remove gateway_crl to judge depth, or bring a too-deep chain of your own CA");
   if (!ca.issuer_key().empty()) return;
   const char* key = ca.intermediate_cert.empty() ? "ca_key" : "intermediate_key";
   r.error(at, join(path, "fault"),
@@ -183,7 +197,7 @@ void read(Reader& r, const toml::table& root, Scenario& s) {
     else
       read_generated(r, t, path, s.pki, id);
     if (id.generated()) read_ocsp(r, t, path, s.target, id);
-    check_user_ca_issuer(r, t, path, s.pki, id);
+    check_user_ca_issuer(r, t, path, s.pki, s.target.gateway_crl, id);
     check_not_allowed(r, t, path, s.target, id);
     // Kept even when broken, so cases naming it are not reported as unknown as well.
     if (!id.name.empty()) s.identities.push_back(std::move(id));

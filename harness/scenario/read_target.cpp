@@ -13,7 +13,7 @@ constexpr std::string_view kKeys[] = {
     "kind",        "profile",         "verify",   "crl",          "verify_depth",
     "tls_versions", "session_cache",  "session_tickets", "template", "nginx_binary",
     "url",         "server_name",     "ca_file",  "timeout_ms",   "allow",
-    "ocsp",        "ocsp_responder", "pid", "pid_file", "config", "listener"};
+    "ocsp",        "ocsp_responder", "pid", "pid_file", "config", "listener", "gateway_crl"};
 constexpr std::string_view kAllowKeys[] = {"common_names", "san_dns", "san_uri"};
 
 // Gateway profiles: how a target expresses canonical refusals on the wire.
@@ -34,6 +34,7 @@ struct KindOnly {
 constexpr KindOnly kKindOnly[] = {
     {"template", TargetKind::nginx, true}, {"nginx_binary", TargetKind::nginx},
     {"config", TargetKind::nginx, true},   {"listener", TargetKind::nginx, true},
+    {"gateway_crl", TargetKind::nginx, true},
     {"url", TargetKind::external},         {"server_name", TargetKind::external},
     {"ca_file", TargetKind::external},
     {"pid", TargetKind::external},         {"pid_file", TargetKind::external},
@@ -145,6 +146,23 @@ void read_config(Reader& r, const toml::table& t, Target& g) {
   }
 }
 
+// gateway_crl: the CRL the config names is the one checked, as deployed. Only meaningful when
+// the clients come from the user's CA: the fixture CA is in no CRL of theirs.
+void read_gateway_crl(Reader& r, const toml::table& t, const Scenario& s, Target& g) {
+  const auto v = r.boolean(t, "gateway_crl", "target");
+  if (!v) return;
+  if (g.config.empty())
+    r.error(Reader::at(t, "gateway_crl"), "target.gateway_crl",
+            "gateway_crl keeps the CRL of the user's config, but there is no config",
+            "add config = \"path/to/gateway.conf\", or remove gateway_crl");
+  else if (*v && !s.pki.user_ca.given())
+    r.error(Reader::at(t, "gateway_crl"), "target.gateway_crl",
+            "gateway_crl keeps your CRL, but the clients come from the fixture CA, which it does not cover: "
+            "every client would be refused for want of a CRL",
+            "set [pki] ca_cert (and ca_key) to your CA, or remove gateway_crl");
+  g.gateway_crl = *v;
+}
+
 void read(Reader& r, const toml::table& root, Scenario& s) {
   Target& g = s.target;
   g.verify_depth = s.pki.verify_depth;
@@ -181,6 +199,7 @@ void read(Reader& r, const toml::table& root, Scenario& s) {
   if (g.kind == TargetKind::external) read_external(r, t, g);
   if (g.kind == TargetKind::nginx) read_ocsp(r, t, g);
   if (launched(g.kind)) read_config(r, t, g);
+  if (launched(g.kind)) read_gateway_crl(r, t, s, g);
 }
 
 }  // namespace

@@ -171,6 +171,9 @@ struct Target {
   // port of the listener cases go to when it has several ("443"; empty: its only TLS one).
   std::filesystem::path config;
   std::string listener;
+  // With config and the user's CA: the CRL file the config names is checked as written
+  // instead of the one the harness signs (then revoked identities must be brought).
+  bool gateway_crl = false;
   // Client-certificate OCSP (nginx only): the harness runs a responder on loopback.
   OcspCheck ocsp = OcspCheck::off;
   OcspResponder ocsp_responder = OcspResponder::up;

@@ -64,7 +64,7 @@ std::unique_ptr<RunningTarget> start_apache_own(const scenario::Scenario& s, con
   in.server_cert = f.server_fullchain.empty() ? f.server_cert : f.server_fullchain;
   in.server_key = f.server_key;
   in.client_ca = own::client_trust(s, f);
-  if (facts.crl_file) {
+  if (facts.crl_file && !s.target.gateway_crl) {  // gateway_crl: the config's own, as written
     in.crl = g.runtime_dir / "crl.pem";
     own::copy_crl(f, *in.crl, g.name);
   }

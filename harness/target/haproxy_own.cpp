@@ -61,7 +61,7 @@ std::unique_ptr<RunningTarget> start_haproxy_own(const scenario::Scenario& s, co
                               common::read_file(f.server_fullchain.empty() ? f.server_cert : f.server_fullchain) +
                                   common::read_file(f.server_key));
   in.client_ca = own::client_trust(s, f);
-  if (facts.crl) {
+  if (facts.crl && !s.target.gateway_crl) {  // gateway_crl: the config's own, as written
     in.crl = g.runtime_dir / "crl.pem";
     own::copy_crl(f, *in.crl, g.name);
   }

@@ -49,14 +49,16 @@ std::unique_ptr<RunningTarget> start_nginx_own(const scenario::Scenario& s, cons
   nginx::Launch launch;
   launch.binary = nginx::locate(s.target.nginx_binary);
   launch.config_label = s.target.config.filename().string();
-  launch.crl = facts.crl;
+  // gateway_crl: the config's own CRL, as written; then the harness cannot revoke during a run.
+  const bool swap_crl = facts.crl && !s.target.gateway_crl;
+  launch.crl = swap_crl;
   launch.runtime_dir = launch::runtime_dir_of(opts, "nginx");
   common::make_dirs(launch.runtime_dir / "tmp");
   launch.version = nginx::version(launch.binary, launch.runtime_dir);
   auto ocsp = nginx::start_ocsp(s, f, opts.host, launch.runtime_dir);
   auto backend = std::make_unique<LoopbackBackend>(opts.host);
 
-  if (facts.crl) own::copy_crl(f, nginx::crl_copy(launch.runtime_dir), "nginx");
+  if (swap_crl) own::copy_crl(f, nginx::crl_copy(launch.runtime_dir), "nginx");
 
   un::Inputs in;
   in.conf_dir = fs::absolute(s.target.config).parent_path();
@@ -65,7 +67,7 @@ std::unique_ptr<RunningTarget> start_nginx_own(const scenario::Scenario& s, cons
   in.server_cert = f.server_fullchain.empty() ? f.server_cert : f.server_fullchain;
   in.server_key = f.server_key;
   in.client_ca = own::client_trust(s, f);
-  if (facts.crl) in.crl = nginx::crl_copy(launch.runtime_dir);
+  if (swap_crl) in.crl = nginx::crl_copy(launch.runtime_dir);
   in.backend = backend->address();
   in.ocsp_url = ocsp ? ocsp->url() : "";
   in.run_as_root = ::geteuid() == 0;

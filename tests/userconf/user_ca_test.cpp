@@ -292,6 +292,53 @@ struct Refusal {
   const char* output_part;
 };
 
+TEST_CASE("user CA: an encrypted key, and the gateway's own CRL kept as written") {
+  if (!test::installed("nginx")) return;
+  const auto& gw = kGateways[0];
+  // Made as a CA team would: the issuing key encrypted, and CRLs published with `openssl ca`.
+  auto prepare = [](const fs::path& work) {
+    sh(fmt::format(
+        "cd {}/company && openssl pkey -in issuing.key -aes256 -passout pass:s3cret -out k 2>/dev/null && "
+        "mv k issuing.key && chmod 600 issuing.key && : > index.txt && echo 01 > crlnumber && "
+        "printf '[ca]\\ndefault_ca = d\\n[d]\\ndatabase = index.txt\\ncrlnumber = crlnumber\\n"
+        "default_md = sha256\\ndefault_crl_days = 30\\n' > ca.cnf && "
+        "openssl ca -config ca.cnf -gencrl -keyfile root.key -cert root.crt -out root.crl 2>/dev/null && "
+        "openssl ca -config ca.cnf -gencrl -keyfile issuing.key -passin pass:s3cret -cert issuing.crt "
+        "-out issuing.crl 2>/dev/null && cat root.crl issuing.crl > company.crl",
+        work.string()));
+  };
+  ::setenv("MTLS_TEST_CA_PASSPHRASE", "s3cret", 1);
+  const auto edit = [](std::string s) {
+    s = replaced(s, "intermediate_key = \"company/issuing.key\"\n",
+                 "intermediate_key = \"company/issuing.key\"\nintermediate_key_password_env = \"MTLS_TEST_CA_PASSPHRASE\"\n");
+    s = replaced(s, "config = \"api.conf\"\n", "config = \"api.conf\"\ngateway_crl = true\n");
+    // Only identities the user's CRL does not list: a revoked one would have to be brought.
+    // (and no too-deep one: its harness-made sub-CAs are in no CRL of the user's).
+    s = replaced(s, "[[identity]]\nname = \"revoked\"\nfault = \"revoked\"\n", "");
+    s = replaced(s, "[[identity]]\nname = \"deep\"\nfault = \"too-deep\"\n", "");
+    s = replaced(s, "[[case]]\nname = \"too deep\"\nidentity = \"deep\"\nexpect = \"reject\"\n", "");
+    return replaced(s, "[[case]]\nname = \"revoked\"\nidentity = \"revoked\"\nexpect = \"reject\"\n", "");
+  };
+  Gate g;
+  g.work = test::scratch("user-ca-encrypted");
+  make_company_ca(g.work / "company", "Company");
+  prepare(g.work);
+  std::string config = gw.config("company/root.crt");
+  config = replaced(config, "ssl_crl /etc/nginx/tls/company.crl;", "ssl_crl company/company.crl;");
+  write(g.work / gw.config_file, config);
+  write(g.work / "gate.toml", edit(scenario_for(gw)));
+  g.result = test::run_harness({"run", (g.work / "gate.toml").string(), "--reports", (g.work / "reports").string(),
+                                "--fixtures", (g.work / "fixtures").string()},
+                               g.work);
+  ::unsetenv("MTLS_TEST_CA_PASSPHRASE");
+  INFO(g.result.output);
+  CHECK(g.result.exit_code == 0);
+  CHECK_THAT(g.result.output, Catch::Contains("company-ca: 8 passed, 0 failed, 0 errors, 0 skipped of 8"));
+  // The CRL is the config's own file (made absolute), not one the harness signed.
+  CHECK_THAT(g.result.output, Catch::Contains("ssl_crl company/company.crl → " + (g.work / "company/company.crl").string()));
+  CHECK_THAT(g.result.output, !Catch::Contains("crl.pem"));
+}
+
 TEST_CASE("user CA: what cannot be used is exit 2 before anything runs") {
   const Refusal rows[] = {
       {"no key, generated identity",
@@ -311,6 +358,23 @@ TEST_CASE("user CA: what cannot be used is exit 2 before anything runs") {
          return replaced(s, "\"company/issuing.key\"", "\"other/issuing.key\"");
        },
        nullptr, "is not issued by [pki] ca_cert"},
+      {"encrypted key without its passphrase variable",
+       [](std::string s) {
+         return replaced(s, "intermediate_key = \"company/issuing.key\"\n",
+                         "intermediate_key = \"company/issuing.key\"\nintermediate_key_password_env = \"MTLS_TEST_UNSET_PASSPHRASE\"\n");
+       },
+       "openssl pkey -in company/issuing.key -aes256 -passout pass:s3cret -out k && mv k company/issuing.key && "
+       "chmod 600 company/issuing.key",
+       "MTLS_TEST_UNSET_PASSPHRASE"},
+      {"gateway_crl without the user's CA",
+       [](std::string s) {
+         s = s.substr(0, s.find("[pki]")) + s.substr(s.find("[target]"));
+         return replaced(s, "config = \"api.conf\"\n", "config = \"api.conf\"\ngateway_crl = true\n");
+       },
+       nullptr, "gateway_crl keeps your CRL, but the clients come from the fixture CA"},
+      {"gateway_crl with a generated revoked identity",
+       [](std::string s) { return replaced(s, "config = \"api.conf\"\n", "config = \"api.conf\"\ngateway_crl = true\n"); },
+       nullptr, "identity 'revoked' is revoked in the CRL the harness signs, but [target] gateway_crl checks your own CRL"},
   };
   for (const auto& row : rows) {
     DYNAMIC_SECTION(row.label) {
