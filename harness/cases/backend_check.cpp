@@ -94,9 +94,11 @@ report::Verdict checked_against_backend(report::Verdict v, const scenario::Case&
       return failed(std::move(v), fmt::format("the backend received {}: '{}', expected '{}'", name, clipped(*got), pattern));
   }
   // A header the client sent that arrives as sent is the client speaking for the gateway.
-  for (const auto& [name, sent] : c.headers) {
+  for (const auto& header : c.headers) {
+    const auto& [name, sent] = header;
+    const auto wanted = lower(name);  // a named copy: lambdas cannot capture a structured binding in clang 14
     const bool expected = std::any_of(c.expect.backend_headers.begin(), c.expect.backend_headers.end(),
-                                      [&](const auto& h) { return lower(h.first) == lower(name); });
+                                      [&](const auto& h) { return lower(h.first) == wanted; });
     if (expected) continue;  // the case says what the backend must see
     if (const std::string* got = seen.header(name); got && *got == sent && lower(name).starts_with("x-client"))
       return failed(std::move(v), fmt::format("the backend received the client's own {}: '{}' — the gateway passed a "

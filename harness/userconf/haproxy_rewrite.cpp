@@ -30,7 +30,6 @@ constexpr std::string_view kUpstreamFlags[] = {
 // Address prefixes of sockets that are no TCP port on loopback.
 constexpr std::string_view kNotTcp[] = {"unix@", "abns@", "fd@", "sockpair@", "udp@", "udp4@",
                                         "udp6@", "quic4@", "quic6@", "uxst@", "uxdg@"};
-constexpr std::string_view kTcpPrefixes[] = {"ipv4@", "ipv6@", "tcp@", "tcp4@", "tcp6@"};
 
 std::string joined_raw(const Line& l, std::size_t from) {
   std::string out;
