@@ -81,18 +81,7 @@ std::unique_ptr<RunningTarget> start_apache_own(const scenario::Scenario& s, con
     return launch::Commands{conf, {binary.string(), "-t", "-f", conf.string()}, "apache2 -t",
                             {binary.string(), "-f", conf.string(), "-DFOREGROUND"}};
   };
-  launch::Launched l;
-  try {
-    l = launch::start_process(g, opts);
-  } catch (const TargetError& e) {
-    throw TargetError(userconf::translate(e.what(), conf, rendered));
-  }
-  auto ep = launch::loopback_endpoint(opts.host, l.port, f);
-  if (!s.target.server_name.empty()) ep.server_name = s.target.server_name;
-  auto record = own::record(s, facts.listeners, facts.chosen_port, rendered, conf);
-  const auto description = fmt::format("apache {} (config {})", g.version, g.template_name);
-  return std::make_unique<own::OwnConfigTarget>(g, std::move(l), std::move(ep), std::move(backend),
-                                                std::move(record), description);
+  return own::launch(s, f, opts, g, std::move(backend), facts.listeners, facts.chosen_port, rendered, conf);
 }
 
 }  // namespace mtls::target

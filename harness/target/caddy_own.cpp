@@ -83,18 +83,7 @@ std::unique_ptr<RunningTarget> start_caddy_own(const scenario::Scenario& s, cons
     run.insert(run.end(), {"--pidfile", g.pid_file.string()});
     return launch::Commands{conf, check, "caddy validate", run};
   };
-  launch::Launched l;
-  try {
-    l = launch::start_process(g, opts);
-  } catch (const TargetError& e) {
-    throw TargetError(userconf::translate(e.what(), conf, rendered));
-  }
-  auto ep = launch::loopback_endpoint(opts.host, l.port, f);
-  if (!s.target.server_name.empty()) ep.server_name = s.target.server_name;
-  auto record = own::record(s, facts.listeners, facts.chosen_port, rendered, conf);
-  const auto description = fmt::format("caddy {} (config {})", g.version, g.template_name);
-  return std::make_unique<own::OwnConfigTarget>(g, std::move(l), std::move(ep), std::move(backend),
-                                                std::move(record), description);
+  return own::launch(s, f, opts, g, std::move(backend), facts.listeners, facts.chosen_port, rendered, conf);
 }
 
 }  // namespace mtls::target

@@ -77,17 +77,7 @@ std::unique_ptr<RunningTarget> start_haproxy_own(const scenario::Scenario& s, co
     return launch::Commands{conf, {binary.string(), "-c", "-f", conf.string()}, "haproxy -c",
                             {binary.string(), "-db", "-f", conf.string()}};
   };
-  launch::Launched l;
-  try {
-    l = launch::start_process(g, opts);
-  } catch (const TargetError& e) {
-    throw TargetError(userconf::translate(e.what(), conf, rendered));  // the user fixes their own file
-  }
-  auto ep = launch::loopback_endpoint(opts.host, l.port, f);
-  auto record = own::record(s, facts.listeners, facts.chosen_port, rendered, conf);
-  const auto description = fmt::format("haproxy {} (config {})", g.version, g.template_name);
-  return std::make_unique<own::OwnConfigTarget>(g, std::move(l), std::move(ep), std::move(backend),
-                                                std::move(record), description);
+  return own::launch(s, f, opts, g, std::move(backend), facts.listeners, facts.chosen_port, rendered, conf);
 }
 
 }  // namespace mtls::target

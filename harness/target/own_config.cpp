@@ -75,6 +75,24 @@ std::map<int, int> assign_ports(std::vector<userconf::Listener>& listeners, int 
   return out;
 }
 
+std::unique_ptr<RunningTarget> launch(const scenario::Scenario& s, const pki::Fixtures& f, const StartOptions& opts,
+                                      const launch::Gateway& g, std::unique_ptr<LoopbackBackend> backend,
+                                      const std::vector<userconf::Listener>& listeners, int chosen_port,
+                                      const userconf::Rendered& rendered, const fs::path& conf) {
+  launch::Launched l;
+  try {
+    l = launch::start_process(g, opts);
+  } catch (const TargetError& e) {
+    throw TargetError(userconf::translate(e.what(), conf, rendered));  // the user fixes their own file
+  }
+  auto ep = launch::loopback_endpoint(opts.host, l.port, f);
+  if (!s.target.server_name.empty()) ep.server_name = s.target.server_name;
+  auto rewrite = record(s, listeners, chosen_port, rendered, conf);
+  auto description = fmt::format("{} {} (config {})", g.name, g.version, g.template_name);
+  return std::make_unique<OwnConfigTarget>(g, std::move(l), std::move(ep), std::move(backend), std::move(rewrite),
+                                           std::move(description));
+}
+
 OwnConfigTarget::OwnConfigTarget(const launch::Gateway& g, launch::Launched l, Endpoint ep,
                                  std::unique_ptr<LoopbackBackend> backend, report::TargetConfig rewrite,
                                  std::string description)

@@ -52,6 +52,14 @@ void copy_crl(const pki::Fixtures& f, const std::filesystem::path& to, const std
 // written port -> loopback port.
 std::map<int, int> assign_ports(std::vector<userconf::Listener>& listeners, int chosen_port, int port);
 
+// Starts the gateway `g` describes (its prepare() renders `rendered` into `conf`), with the
+// gateway's refusal translated to the user's file:line, and returns it as an OwnConfigTarget
+// that owns `backend` and the record of the rewrite.
+std::unique_ptr<RunningTarget> launch(const scenario::Scenario& s, const pki::Fixtures& f, const StartOptions& opts,
+                                      const launch::Gateway& g, std::unique_ptr<LoopbackBackend> backend,
+                                      const std::vector<userconf::Listener>& listeners, int chosen_port,
+                                      const userconf::Rendered& rendered, const std::filesystem::path& conf);
+
 // A launched gateway from a user's config: stops the gateway, then the backend.
 class OwnConfigTarget : public launch::LaunchedTarget {
  public:
