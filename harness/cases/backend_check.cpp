@@ -29,15 +29,15 @@ bool of_interest(const std::string& name, const scenario::Case& c) {
   return named(c.headers) || named(c.expect.backend_headers);
 }
 
-std::string seen_text(const report::BackendSeen& seen, const scenario::Case& c) {
+}  // namespace
+
+std::string backend_text(const report::BackendSeen& seen, const scenario::Case& c) {
   if (!seen.reached) return "backend: not reached";
   std::string out = "backend: reached";
   for (const auto& [n, v] : seen.headers)
     if (of_interest(n, c)) out += fmt::format(", {}={}", n, clipped(v));
   return out;
 }
-
-}  // namespace
 
 bool header_matches(const std::string& pattern, const std::string& value) {
   // Iterative glob: `*` matches any run of characters, everything else itself.
@@ -67,7 +67,7 @@ report::Verdict checked_against_backend(report::Verdict v, const scenario::Case&
     v.message = fmt::format("{} [TLS {}]: {}", c.name, scenario::to_string(version), message);
     return v;
   };
-  v.observed_text += (v.observed_text.empty() ? "" : "; ") + seen_text(seen, c);
+  v.observed_text += (v.observed_text.empty() ? "" : "; ") + backend_text(seen, c);
   if (v.status != Status::pass && v.status != Status::fail) return v;
   if (v.status == Status::fail) return v;  // already wrong; the backend's view is in observed_text
   const bool accept = c.expect.kind == scenario::ExpectKind::accept;

@@ -18,6 +18,10 @@ namespace mtls::cases {
 report::Verdict checked_against_backend(report::Verdict v, const scenario::Case& c, scenario::TlsVersion version,
                                         const report::BackendSeen& seen);
 
+// "backend: reached, X-Client-DN=CN=alice" with the identity headers and those `c` sends or
+// expects; "backend: not reached".
+std::string backend_text(const report::BackendSeen& seen, const scenario::Case& c);
+
 // Whether `value` matches a backend_headers pattern: exact, or a glob with `*`.
 bool header_matches(const std::string& pattern, const std::string& value);
 

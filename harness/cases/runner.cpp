@@ -8,38 +8,11 @@
 
 #include "cases/backend_check.hpp"
 #include "cases/presented.hpp"
+#include "cases/request.hpp"
 #include "probe/probe.hpp"
 
 namespace mtls::cases {
 namespace {
-
-// Unique within the run (and across the shards of one), so the backend's record of this
-// probe is never another's.
-std::string next_request_id() {
-  static std::atomic<unsigned> n{0};
-  return fmt::format("{}-{}", ::getpid(), ++n);
-}
-
-probe::Request request_for(const scenario::Case& c, const pki::Fixtures& f,
-                           const target::Endpoint& ep, scenario::TlsVersion v, long timeout_ms,
-                           const std::string& request_id) {
-  probe::Request r;
-  r.headers.push_back(fmt::format("{}: {}", report::kRequestIdHeader, request_id));
-  for (const auto& [name, value] : c.headers) r.headers.push_back(name + ": " + value);
-  if (!c.host.empty()) r.headers.push_back("Host: " + c.host);
-  r.url = ep.url(c.path);
-  r.connect_host = ep.host;
-  r.connect_port = ep.port;
-  r.trust = ep.trust.string();
-  r.version = v;
-  r.timeout_ms = timeout_ms;
-  if (!scenario::sends_no_certificate(c.identity)) {
-    const auto* files = f.find(c.identity);
-    if (!files) throw std::runtime_error("case " + c.name + ": no fixture files for identity " + c.identity);
-    r.client = tlsclient::credentials_for(*files);
-  }
-  return r;
-}
 
 // Read once per identity: the CA names above each presented certificate.
 std::map<std::string, PresentedIdentity> presented_identities(const pki::Fixtures& f) {
@@ -85,8 +58,12 @@ std::vector<CaseResult> run_cases(const scenario::Scenario& s, const pki::Fixtur
         if (const auto* a = version_refusal(r.outcome))
           not_offered[v] = fmt::format("the gateway does not offer TLS {} ({} alert)",
                                        scenario::to_string(v), a->name);
+        const bool refused = classify(r.outcome) != Observed::accepted;
         r.verdict = checked_against_log(std::move(r.verdict), c.name, v,
-                                        opts.internal_error_since_last_probe);
+                                        refused && opts.internal_error_since_last_refusal
+                                            ? opts.internal_error_since_last_refusal
+                                            : opts.internal_error_since_last_probe);
+        if (opts.probe_log_lines) r.gateway_log = opts.probe_log_lines();
       }
       if (opts.on_result) opts.on_result(r);
       out.push_back(std::move(r));

@@ -25,6 +25,10 @@ struct RunOptions {
   // After each probe: the gateway-internal line its log got meanwhile (target::
   // InternalErrorWatch), which makes the case an error (cases/target_log.hpp). Empty: none.
   InternalErrorSource internal_error_since_last_probe;
+  // The same after a probe the gateway refused (it may log the refusal a moment later).
+  InternalErrorSource internal_error_since_last_refusal;
+  // The gateway's log lines the last of those two calls read: CaseResult::gateway_log.
+  std::function<std::vector<std::string>()> probe_log_lines;
   // What the recording backend received under a request id (RunningTarget::backend()); empty
   // when the target has none, and then no case is judged by what the backend saw.
   std::function<std::optional<report::BackendSeen>(const std::string& id)> backend_seen;

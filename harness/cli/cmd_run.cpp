@@ -13,6 +13,7 @@
 #include "cases/profile.hpp"
 #include "cases/revoked_resume.hpp"
 #include "cases/runner.hpp"
+#include "checks/checks.hpp"
 #include "cli/commands.hpp"
 #include "cli/load_or_exit.hpp"
 #include "common/printable.hpp"
@@ -217,9 +218,27 @@ int run(const RunArgs& a) {
   ropts.on_result = [&](const cases::CaseResult& r) { progress(r, ++done, total, tty); };
   target::InternalErrorWatch gateway_log(*tgt, scenario::to_string(s.target.kind));
   ropts.internal_error_since_last_probe = [&] { return gateway_log.since_last_probe(); };
+  // A launched gateway's log is read per case, for refusals_logged and the report.
+  const bool own_log = s.target.kind != scenario::TargetKind::embedded && s.target.kind != scenario::TargetKind::external;
+  if (own_log) {
+    ropts.internal_error_since_last_refusal = [&] { return gateway_log.since_last_refusal(300); };
+    ropts.probe_log_lines = [&] { return gateway_log.last_lines(report::kGatewayLogLines); };
+  }
   if (const auto* backend = tgt->backend())
     ropts.backend_seen = [backend](const std::string& id) { return backend->seen(id); };
   if (run_cases_here) rep.cases = cases::run_cases(s, fixtures, tgt->endpoint(), ropts);
+  if (run_cases_here && a.overrides.cases.empty() && !stop.load()) {
+    checks::Context cctx{s, fixtures, tgt->endpoint(), own_log ? scenario::to_string(s.target.kind) : "",
+                         ropts.backend_seen, &stop};
+    for (const auto& c : checks::select(cctx))
+      if (!c.runs && !c.asked && !c.quiet) std::cerr << fmt::format("check {}: not run: {}\n", c.name, c.why_not);
+    auto rows = checks::run(cctx, rep.cases, [&](const cases::CaseResult& r) {
+      ++done;
+      progress(r, done, done, tty);
+    });
+    (void)gateway_log.since_last_probe();  // the checks' own probes are not a later case's
+    for (auto& r : rows) rep.cases.push_back(std::move(r));
+  }
   else if (!a.skip_cases && !s.cases.empty())
     std::cerr << fmt::format("shard {}/{}: the cases run on shard 0 (--shard-cases all runs them on every shard)\n",
                              a.spec.index, a.spec.count);

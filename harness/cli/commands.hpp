@@ -20,6 +20,7 @@ void add_validate(CLI::App& app, int& exit_code);
 void add_pki(CLI::App& app, int& exit_code);
 void add_run(CLI::App& app, int& exit_code);
 void add_serve(CLI::App& app, int& exit_code);
+void add_backend(CLI::App& app, int& exit_code);  // the recording backend alone
 void add_repro(CLI::App& app, int& exit_code);
 void add_diagnose(CLI::App& app, int& exit_code);
 void add_merge(CLI::App& app, int& exit_code);

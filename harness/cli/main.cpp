@@ -40,6 +40,7 @@ int main(int argc, char** argv) {
   mtls::cli::add_pki(app, exit_code);
   mtls::cli::add_run(app, exit_code);
   mtls::cli::add_serve(app, exit_code);
+  mtls::cli::add_backend(app, exit_code);
   mtls::cli::add_repro(app, exit_code);
   mtls::cli::add_diagnose(app, exit_code);
   mtls::cli::add_merge(app, exit_code);

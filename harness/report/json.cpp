@@ -80,6 +80,8 @@ std::string to_json(const Report& r) {
         {"message", c.verdict.message},
         {"outcome", outcome_json(c.outcome)},
         {"backend", backend_json(c.backend)},
+        {"check", c.check.empty() ? json(nullptr) : json(c.check)},
+        {"gateway_log", c.gateway_log},
     });
   }
   json target_config = nullptr;

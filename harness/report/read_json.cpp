@@ -96,6 +96,8 @@ CaseResult read_case(const json& j) {
       }
       c.backend = std::move(seen);
     }
+    if (const auto k = j.find("check"); k != j.end() && !k->is_null()) c.check = k->get<std::string>();
+    if (const auto g = j.find("gateway_log"); g != j.end()) c.gateway_log = g->get<std::vector<std::string>>();
   } catch (const std::exception& e) {
     throw std::invalid_argument("case '" + c.case_name + "': " + e.what());
   }

@@ -19,7 +19,7 @@ using detail::Section;
 // Read in this order: each section may take defaults from the ones before it.
 const Section* const kSections[] = {
     &detail::kScenarioSection, &detail::kPkiSection,  &detail::kTargetSection,
-    &detail::kIdentitySection, &detail::kCaseSection, &detail::kLoadSection,
+    &detail::kIdentitySection, &detail::kCaseSection, &detail::kLoadSection, &detail::kChecksSection,
 };
 
 std::string header(const Section& s) {

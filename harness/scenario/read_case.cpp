@@ -132,13 +132,6 @@ void read_pins(Reader& r, const toml::table& t, const std::string& path, Expecta
   }
 }
 
-// A header name as RFC 9110 allows it (a token), so it cannot smuggle a second header.
-bool header_name(const std::string& n) {
-  return !n.empty() && std::all_of(n.begin(), n.end(), [](unsigned char c) {
-    return std::isalnum(c) || std::string_view("!#$%&'*+-.^_`|~").find(static_cast<char>(c)) != std::string_view::npos;
-  });
-}
-
 // headers / backend_headers: an inline table of header name -> string.
 std::vector<std::pair<std::string, std::string>> header_table(Reader& r, const toml::table& t,
                                                               std::string_view key, const std::string& path) {

@@ -1,5 +1,7 @@
 #include "scenario/reader.hpp"
 
+#include <algorithm>
+#include <cctype>
 #include <fmt/core.h>
 
 #include "common/files.hpp"
@@ -19,6 +21,12 @@ SourceRef where_of(const toml::node& n) {
 
 SourceRef where_of(const toml::key& k) {
   return {static_cast<int>(k.source().begin.line), static_cast<int>(k.source().begin.column)};
+}
+
+bool header_name(const std::string& n) {
+  return !n.empty() && std::all_of(n.begin(), n.end(), [](unsigned char c) {
+    return std::isalnum(c) || std::string_view("!#$%&'*+-.^_`|~").find(static_cast<char>(c)) != std::string_view::npos;
+  });
 }
 
 std::optional<std::string> plain_name_problem(std::string_view name) {

@@ -27,6 +27,9 @@ std::string indexed(std::string_view path, std::size_t i);      // "identity[2]"
 SourceRef where_of(const toml::node& n);
 SourceRef where_of(const toml::key& k);
 
+// A header name as RFC 9110 allows it (a token), so it cannot smuggle a second header.
+bool header_name(const std::string& n);
+
 // Why `name` cannot name a directory, or nullopt when it can.
 std::optional<std::string> plain_name_problem(std::string_view name);
 

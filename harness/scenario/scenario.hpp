@@ -274,6 +274,40 @@ struct LoadPhase {
   SourceRef where;
 };
 
+// ---- built-in checks ([checks]) ----
+
+// What a user's own gateway config says that the built-in checks ask about; learned from the
+// config by target::adopt_own_config, empty for templates and external gateways.
+struct ConfigIdentityHeader {
+  std::string name;        // "X-Client-DN"
+  bool to_backend = true;  // set on the proxied request; false: on the response only
+  std::string where;       // "api.conf:3 proxy_set_header X-Client-DN $ssl_client_s_dn"
+};
+struct ConfigSite {
+  std::string name;                   // a literal server name served on the cases' port
+  bool requires_certificate = false;  // a client without a valid certificate is refused there
+  std::string verify;                 // as written: "on", "optional", "require_and_verify"...
+  std::string where;                  // "api.conf:12 server_name public.example"
+};
+
+// The questions every run asks besides its cases, each reported as cases of its own. A
+// switch left unset (nullopt) is on when the target makes the check meaningful.
+struct Checks {
+  std::optional<bool> spoofed_identity_headers;
+  std::optional<bool> sni_host_mismatch;
+  std::optional<bool> requested_vs_required;
+  std::optional<bool> refusals_logged;
+  // Headers to forge besides those the config sets ([checks] identity_headers).
+  std::vector<std::string> identity_headers;
+  // An external gateway's names on one port: served without a client certificate, and
+  // requiring one. A launched config's come from its server blocks (config_sites).
+  std::vector<std::string> public_names;
+  std::vector<std::string> protected_names;
+  std::vector<ConfigIdentityHeader> config_headers;
+  std::vector<ConfigSite> config_sites;
+  SourceRef where;
+};
+
 struct Scenario {
   std::filesystem::path file;
   std::string name;  // default: file stem
@@ -283,6 +317,7 @@ struct Scenario {
   std::vector<Identity> identities;
   std::vector<Case> cases;
   std::vector<LoadPhase> load;
+  Checks checks;
 
   const Identity* find_identity(const std::string& n) const {
     for (const auto& i : identities)

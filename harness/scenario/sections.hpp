@@ -26,6 +26,7 @@ extern const Section kTargetSection;
 extern const Section kIdentitySection;
 extern const Section kCaseSection;
 extern const Section kLoadSection;
+extern const Section kChecksSection;
 
 // Why a file the scenario names (cert, key, chain, ca_file) cannot be read, or nullopt:
 // "no such file: PATH", or PATH and what it is instead (a FIFO, a device, too large).

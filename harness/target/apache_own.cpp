@@ -36,7 +36,7 @@ own::Adopted adopt_apache_config(const scenario::Scenario& s) {
   trial.backend = "127.0.0.1:1";
   for (const auto& l : facts.listeners) trial.ports[l.written_port] = l.written_port;
   (void)ua::rewrite(config, trial);
-  return {verify_mode(facts.verify), facts.crl, facts.server_name};
+  return {verify_mode(facts.verify), facts.crl, facts.server_name, facts.identity_headers, facts.sites};
 }
 
 std::unique_ptr<RunningTarget> start_apache_own(const scenario::Scenario& s, const pki::Fixtures& f,

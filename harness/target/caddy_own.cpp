@@ -22,6 +22,19 @@ scenario::VerifyMode verify_mode(const std::string& mode) {
   return scenario::VerifyMode::off;
 }
 
+// Caddy's own log goes to stderr unless the global options' log block names an output, which
+// the rewrite points at caddy.log.
+bool logs_to_file(const uc::Statements& config) {
+  for (const auto& s : config) {
+    if (!s.has_block || !s.words.empty()) continue;
+    for (const auto& o : s.block)
+      if (o.word(0) == "log" && o.has_block)
+        for (const auto& c : o.block)
+          if (c.word(0) == "output" && (c.word(1) == "file" || c.word(1) == "net")) return true;
+  }
+  return false;
+}
+
 }  // namespace
 
 own::Adopted adopt_caddy_config(const scenario::Scenario& s) {
@@ -34,7 +47,7 @@ own::Adopted adopt_caddy_config(const scenario::Scenario& s) {
   for (const auto& l : facts.listeners) trial.ports[l.written_port] = l.written_port;
   (void)uc::rewrite(config, trial);
   // Go's TLS checks no CRL.
-  return {verify_mode(facts.mode), false, facts.server_name};
+  return {verify_mode(facts.mode), false, facts.server_name, facts.identity_headers, facts.sites};
 }
 
 std::unique_ptr<RunningTarget> start_caddy_own(const scenario::Scenario& s, const pki::Fixtures& f,
@@ -52,7 +65,7 @@ std::unique_ptr<RunningTarget> start_caddy_own(const scenario::Scenario& s, cons
       launch::run_tool({binary.string(), "version"}, g.runtime_dir / "caddy-version.txt"), "",
       binary.string() + " version");
   if (g.version.starts_with('v')) g.version.erase(0, 1);
-  g.log_file = g.runtime_dir / "caddy.log";
+  g.log_file = g.runtime_dir / (logs_to_file(config) ? "caddy.log" : "caddy.out");
   g.pid_file = g.runtime_dir / "caddy.pid";
   auto backend = std::make_unique<LoopbackBackend>(opts.host);
 

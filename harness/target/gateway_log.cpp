@@ -1,6 +1,8 @@
 #include "target/gateway_log.hpp"
 
+#include <chrono>
 #include <initializer_list>
+#include <thread>
 #include <regex>
 #include <vector>
 
@@ -34,6 +36,7 @@ const std::vector<Rule>& rules() {
       // "SSL_do_handshake() failed (SSL: error:0A000418:...:tlsv1 alert unknown ca...)".
       {"nginx", Says::client,
        any_of({"client SSL certificate verify error", "client sent no required SSL certificate",
+               "client attempted to request the server name different",
                R"(SSL_do_handshake\(\) failed)", R"(SSL_read\(\) failed)",
                R"(SSL_shutdown\(\) failed)"})},
       // OCSP about the client's certificate is what an ocsp scenario tests, its responder
@@ -114,6 +117,37 @@ std::optional<std::string> internal_error_line(std::string_view gateway, std::st
   return std::nullopt;
 }
 
+bool client_refusal_line(std::string_view gateway, const std::string& line) {
+  for (const auto& r : rules())
+    if (applies(r, gateway) && r.says == Says::client && std::regex_search(line, r.pattern)) return true;
+  return false;
+}
+
+std::string refusal_reason(const std::string& line) {
+  // nginx "(10:certificate has expired)", httpd "Error (10): certificate has expired", OpenSSL
+  // reason strings in "SSL routines::tlsv1 alert unknown ca", Go's "x509: certificate has expired".
+  static const std::regex shapes[] = {
+      std::regex(R"(\(\d+:[^)]+\))"),
+      std::regex(R"(Error \(\d+\): [^,\]\[]+)"),
+      std::regex(R"(no required SSL certificate)"),
+      std::regex(R"(server name different from the one that was negotiated)"),
+      std::regex(R"(SSL routines::[a-z0-9 _]+)"),
+      std::regex(R"(x509: [^"\\]+)"),
+      std::regex(R"(tls: [^"\\]+)"),
+      std::regex(R"(SSL client (certificate|CA chain)[a-z ]*)"),
+      std::regex(R"(Certificate Chain too long[^\]\[]*)"),
+      std::regex(R"(SSL handshake failure)"),
+  };
+  std::smatch m;
+  for (const auto& re : shapes)
+    if (std::regex_search(line, m, re)) {
+      auto text = m.str(0);
+      while (!text.empty() && text.back() == ' ') text.pop_back();
+      return text;
+    }
+  return "";
+}
+
 std::string log_label(std::string_view gateway) {
   if (gateway == "nginx" || gateway == "apache") return std::string(gateway) + " error log";
   return std::string(gateway) + " log";
@@ -122,10 +156,39 @@ std::string log_label(std::string_view gateway) {
 InternalErrorWatch::InternalErrorWatch(const RunningTarget& target, std::string gateway)
     : target_(target), gateway_(std::move(gateway)), mark_(target.log_since_start().size()) {}
 
+std::optional<std::string> InternalErrorWatch::since_last_refusal(int wait_ms) {
+  const auto until = std::chrono::steady_clock::now() + std::chrono::milliseconds(wait_ms);
+  while (target_.log_since_start().size() <= mark_ && std::chrono::steady_clock::now() < until)
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  // A line just begun is finished in a moment: gateways write a line in one call or two.
+  if (wait_ms > 0) std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  return since_last_probe();
+}
+
+std::vector<std::string> InternalErrorWatch::last_lines(std::size_t max) const {
+  // Lines about the client or a failure first: a chatty gateway (Caddy at debug level) writes
+  // a dozen others per connection.
+  std::vector<std::string> telling, other;
+  std::size_t pos = 0;
+  while (pos < last_.size()) {
+    auto end = last_.find('\n', pos);
+    if (end == std::string::npos) end = last_.size();
+    auto line = last_.substr(pos, std::min<std::size_t>(end - pos, 1000));
+    while (!line.empty() && (line.back() == '\r' || line.back() == ' ')) line.pop_back();
+    if (!line.empty())
+      (client_refusal_line(gateway_, line) || internal(gateway_, line) ? telling : other).push_back(std::move(line));
+    pos = end + 1;
+  }
+  for (auto& l : other) telling.push_back(std::move(l));
+  if (telling.size() > max) telling.resize(max);
+  return telling;
+}
+
 std::optional<std::string> InternalErrorWatch::since_last_probe() {
   const auto text = target_.log_since_start();
   if (text.size() < mark_) mark_ = 0;  // the log was cut: read what it holds now
-  const auto line = internal_error_line(gateway_, std::string_view(text).substr(mark_));
+  last_ = text.substr(mark_);
+  const auto line = internal_error_line(gateway_, last_);
   mark_ = text.size();
   if (!line) return std::nullopt;
   return log_label(gateway_) + ": " + *line;

@@ -31,7 +31,7 @@ own::Adopted adopt_haproxy_config(const scenario::Scenario& s) {
   trial.backend = "127.0.0.1:1";
   for (const auto& l : facts.listeners) trial.ports[l.written_port] = l.written_port;
   (void)uh::rewrite(config, trial);
-  return {verify_mode(facts.verify), facts.crl, ""};
+  return {verify_mode(facts.verify), facts.crl, "", facts.identity_headers, {}};
 }
 
 std::unique_ptr<RunningTarget> start_haproxy_own(const scenario::Scenario& s, const pki::Fixtures& f,

@@ -25,12 +25,8 @@ using tcp = asio::ip::tcp;
 
 namespace {
 
-constexpr std::uint64_t kBodyLimit = 1024 * 1024;
-constexpr std::uint32_t kHeaderLimit = 64 * 1024;
 // Records kept for lookup: far more than one run's cases; the oldest go first.
 constexpr std::size_t kMaxRecords = 8192;
-// A connection that sends nothing for this long is closed (a gateway's idle keep-alive).
-constexpr auto kIdle = std::chrono::seconds(30);
 
 // Requests by their probe's id; written by the backend's thread, read by the cases'.
 class Ledger {
@@ -70,17 +66,18 @@ std::string answer_body(const http::request<http::string_body>& req) {
 
 class Session : public std::enable_shared_from_this<Session> {
  public:
-  Session(tcp::socket socket, std::atomic<std::uint64_t>& requests, Ledger& ledger)
-      : stream_(std::move(socket)), requests_(requests), ledger_(ledger) {}
+  Session(tcp::socket socket, std::atomic<std::uint64_t>& requests, Ledger& ledger, const BackendOptions& options)
+      : stream_(std::move(socket)), requests_(requests), ledger_(ledger), options_(options) {}
 
   void start() { read(); }
 
  private:
   void read() {
     parser_.emplace();
-    parser_->body_limit(kBodyLimit);
-    parser_->header_limit(kHeaderLimit);
-    stream_.expires_after(kIdle);
+    parser_->body_limit(options_.body_limit);
+    parser_->header_limit(options_.header_limit);
+    // A connection that sends nothing for this long is closed (a gateway's idle keep-alive).
+    stream_.expires_after(options_.idle);
     http::async_read(stream_, buffer_, *parser_,
                      [self = shared_from_this()](boost::system::error_code ec, std::size_t) {
                        if (!ec) self->respond();
@@ -89,7 +86,8 @@ class Session : public std::enable_shared_from_this<Session> {
 
   void record(const http::request<http::string_body>& req) {
     const auto id = req.find(report::kRequestIdHeader);
-    if (id == req.end()) return;  // not a probe's (a health check, the load engine)
+    // Only a probe's is kept (not a health check's, not the load engine's).
+    if (id == req.end() && !options_.on_request) return;
     report::BackendSeen seen;
     seen.reached = true;
     seen.method = std::string(req.method_string());
@@ -98,7 +96,8 @@ class Session : public std::enable_shared_from_this<Session> {
     const auto peer = stream_.socket().remote_endpoint(ec);
     if (!ec) seen.source = fmt::format("{}:{}", peer.address().to_string(), peer.port());
     for (const auto& h : req) seen.headers.emplace_back(std::string(h.name_string()), std::string(h.value()));
-    ledger_.add(std::string(id->value()), std::move(seen));
+    if (options_.on_request) options_.on_request(seen);
+    if (id != req.end()) ledger_.add(std::string(id->value()), std::move(seen));
   }
 
   void respond() {
@@ -121,6 +120,7 @@ class Session : public std::enable_shared_from_this<Session> {
   boost::beast::tcp_stream stream_;
   std::atomic<std::uint64_t>& requests_;
   Ledger& ledger_;
+  const BackendOptions& options_;
   boost::beast::flat_buffer buffer_;
   std::optional<http::request_parser<http::string_body>> parser_;
 };
@@ -128,6 +128,7 @@ class Session : public std::enable_shared_from_this<Session> {
 }  // namespace
 
 struct LoopbackBackend::Impl {
+  BackendOptions options;
   asio::io_context io{1};
   tcp::acceptor acceptor{io};
   std::thread thread;
@@ -139,21 +140,33 @@ struct LoopbackBackend::Impl {
     acceptor.async_accept([this](boost::system::error_code ec, tcp::socket s) {
       if (ec) return;  // closed by stop()
       ++connections;
-      std::make_shared<Session>(std::move(s), requests, ledger)->start();
+      std::make_shared<Session>(std::move(s), requests, ledger, options)->start();
       accept();
     });
   }
 };
 
-LoopbackBackend::LoopbackBackend(const std::string& host) : impl_(std::make_unique<Impl>()) {
+namespace {
+BackendOptions on_host(const std::string& host) {
+  BackendOptions o;
+  o.host = host;
+  return o;
+}
+}  // namespace
+
+LoopbackBackend::LoopbackBackend(const std::string& host) : LoopbackBackend(on_host(host)) {}
+
+LoopbackBackend::LoopbackBackend(BackendOptions options) : impl_(std::make_unique<Impl>()) {
+  impl_->options = std::move(options);
+  const auto& host = impl_->options.host;
   try {
-    const tcp::endpoint ep(asio::ip::make_address(host), 0);
+    const tcp::endpoint ep(asio::ip::make_address(host), static_cast<unsigned short>(impl_->options.port));
     impl_->acceptor.open(ep.protocol());
     impl_->acceptor.set_option(tcp::acceptor::reuse_address(true));
     impl_->acceptor.bind(ep);
     impl_->acceptor.listen();
   } catch (const std::exception& e) {
-    throw TargetError(fmt::format("loopback backend on {}: {}", host, e.what()));
+    throw TargetError(fmt::format("recording backend on {}:{}: {}", host, impl_->options.port, e.what()));
   }
   impl_->accept();
   impl_->thread = std::thread([this] { impl_->io.run(); });

@@ -6,7 +6,9 @@
 // runs on its own thread until stopped; Beast and Asio stay behind the pimpl.
 #pragma once
 
+#include <chrono>
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -14,6 +16,18 @@
 #include "report/model/backend_seen.hpp"
 
 namespace mtls::target {
+
+// Where the backend listens and what it bounds. The defaults are those of a harness run.
+struct BackendOptions {
+  std::string host = "127.0.0.1";
+  int port = 0;                                 // 0: any free port
+  std::uint64_t body_limit = 1024 * 1024;       // a larger request body closes the connection
+  std::uint32_t header_limit = 64 * 1024;       // so does a larger request head
+  std::chrono::milliseconds idle{30'000};       // and this long without a byte
+  // Called on the backend's thread for every request it answers, a probe's or not
+  // (`mtls-harness backend` prints them).
+  std::function<void(const report::BackendSeen&)> on_request;
+};
 
 struct BackendCounters {
   std::uint64_t connections = 0;
@@ -24,6 +38,7 @@ class LoopbackBackend {
  public:
   // Binds host:0 and starts serving before returning; throws TargetError when it cannot bind.
   explicit LoopbackBackend(const std::string& host);
+  explicit LoopbackBackend(BackendOptions options);
   ~LoopbackBackend();
   LoopbackBackend(const LoopbackBackend&) = delete;
   LoopbackBackend& operator=(const LoopbackBackend&) = delete;

@@ -38,7 +38,7 @@ own::Adopted adopt_nginx_config(const scenario::Scenario& s) {
   trial.backend = "127.0.0.1:1";
   for (const auto& l : facts.listeners) trial.ports[l.written_port] = l.written_port;
   (void)un::rewrite(config, trial);
-  return {verify_mode(facts.verify), facts.crl, facts.server_name};
+  return {verify_mode(facts.verify), facts.crl, facts.server_name, facts.identity_headers, facts.sites};
 }
 
 std::unique_ptr<RunningTarget> start_nginx_own(const scenario::Scenario& s, const pki::Fixtures& f,

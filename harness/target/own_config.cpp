@@ -36,6 +36,14 @@ void apply(scenario::Scenario& s, const Adopted& a) {
   if (!a.server_name.empty() && std::find(names.begin(), names.end(), a.server_name) == names.end())
     names.push_back(a.server_name);
   s.target.server_name = a.server_name.empty() ? "localhost" : a.server_name;
+  // The built-in checks ask about these; the fixture server certificate carries every name
+  // the port serves, so a probe with another name's SNI is about routing, not trust.
+  for (const auto& h : a.identity_headers)
+    s.checks.config_headers.push_back({h.name, h.to_backend, h.where.label() + " " + h.text});
+  for (const auto& site : a.sites) {
+    s.checks.config_sites.push_back({site.name, site.requires_certificate, site.verify, site.where.label()});
+    if (std::find(names.begin(), names.end(), site.name) == names.end()) names.push_back(site.name);
+  }
 }
 
 report::TargetConfig record(const scenario::Scenario& s, const std::vector<userconf::Listener>& listeners,

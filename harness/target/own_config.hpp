@@ -33,6 +33,8 @@ struct Adopted {
   scenario::VerifyMode verify = scenario::VerifyMode::off;
   bool crl = false;
   std::string server_name;  // "" when the config names none
+  std::vector<userconf::IdentityHeader> identity_headers;  // for [checks]
+  std::vector<userconf::Site> sites;                       // names on the cases' port
 };
 void apply(scenario::Scenario& s, const Adopted& a);
 

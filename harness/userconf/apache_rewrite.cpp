@@ -107,6 +107,34 @@ Facts facts(const Directives& config, const fs::path& main_file, const std::stri
       f.server_name = d->arg(0).substr(0, d->arg(0).find(':'));
       if (f.server_name.find_first_of("*$%{") != std::string::npos) f.server_name.clear();
     }
+  walk(config, [&](const Directive& d, const Directive*) {
+    const bool request = d.is("RequestHeader");
+    if (d.section || (!request && !d.is("Header"))) return;
+    std::size_t action = 0;  // Header's optional condition comes first: "Header always set ..."
+    if (!request && (iequals(d.arg(0), "always") || iequals(d.arg(0), "onsuccess"))) action = 1;
+    const auto& verb = d.arg(action);
+    if (!iequals(verb, "set") && !iequals(verb, "add") && !iequals(verb, "append") && !iequals(verb, "merge")) return;
+    if (d.args.size() < action + 3 || d.arg(action + 2).find("SSL_CLIENT") == std::string::npos) return;
+    std::string text = d.name;
+    for (const auto& a : d.args) text += " " + a.raw;
+    add_identity_header(f.identity_headers, {d.arg(action + 1), request, d.where, text});
+  });
+  for (const auto* v : vhosts) {
+    bool on_port = false;
+    for (const auto& a : v->args) on_port = on_port || port_of(a.value, v->where) == f.chosen_port;
+    if (!on_port) continue;
+    const auto* d = find_in(v->block, "SSLVerifyClient");
+    if (!d) d = find_in(config, "SSLVerifyClient");
+    const std::string verify = d ? d->arg(0) : "none";
+    for (const auto& n : v->block) {
+      if (n.section || (!n.is("ServerName") && !n.is("ServerAlias"))) continue;
+      for (const auto& a : n.args) {
+        const auto name = a.value.substr(0, a.value.find(':'));
+        if (!name.empty() && name.find_first_of("*?$%{") == std::string::npos)
+          f.sites.push_back({name, verify, iequals(verify, "require"), n.where});
+      }
+    }
+  }
   return f;
 }
 

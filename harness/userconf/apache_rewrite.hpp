@@ -25,6 +25,10 @@ struct Facts {
   bool crl = false;             // a revocation file/path there and SSLCARevocationCheck not none
   bool crl_file = false;        // a revocation file/path there, checked or not (it is swapped either way)
   std::string server_name;      // its ServerName without a port; "" when none
+  // RequestHeader / Header set from SSL_CLIENT_* variables; every name (ServerName and
+  // ServerAlias) of a VirtualHost on the chosen port, with its SSLVerifyClient.
+  std::vector<userconf::IdentityHeader> identity_headers;
+  std::vector<userconf::Site> sites;
 };
 
 Facts facts(const Directives& config, const std::filesystem::path& main_file, const std::string& wanted);

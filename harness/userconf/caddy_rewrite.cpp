@@ -97,6 +97,41 @@ const Statement* child(const Statements& ss, std::string_view name) {
 
 }  // namespace
 
+namespace {
+
+// The client_auth mode of a site's tls, or of the tls of a snippet it imports; "" without one.
+std::string client_auth_mode(const Statement& site, const std::map<std::string, const Statement*>& snippets) {
+  const Statement* tls = child(site.block, "tls");
+  for (const auto& s : site.block)
+    if (!tls && s.word(0) == "import" && snippets.count(s.word(1))) tls = child(snippets.at(s.word(1))->block, "tls");
+  if (!tls) return "";
+  const auto* ca = child(tls->block, "client_auth");
+  if (!ca) return "";
+  const auto* mode = child(ca->block, "mode");
+  const bool trusted = child(ca->block, "trusted_ca_cert_file") || child(ca->block, "trusted_ca_cert");
+  return mode ? mode->word(1) : trusted ? "require_and_verify" : "require";
+}
+
+// header_up puts a header on the proxied request, header on the answer; identity headers read
+// the client's certificate ({http.request.tls.client.*}, {tls_client_*}).
+void identity_headers(const Statements& ss, std::vector<IdentityHeader>& out) {
+  for (const auto& s : ss) {
+    identity_headers(s.block, out);
+    const bool request = s.word(0) == "header_up";
+    if ((!request && s.word(0) != "header") || s.words.size() < 3) continue;
+    const auto& value = s.word(2);
+    if (value.find("{http.request.tls.client") == std::string::npos && value.find("{tls_client_") == std::string::npos)
+      continue;
+    auto name = s.word(1);
+    if (!name.empty() && (name[0] == '+' || name[0] == '>')) name.erase(0, 1);  // add, defer
+    std::string text;
+    for (const auto& w : s.words) text += (text.empty() ? "" : " ") + w.raw;
+    add_identity_header(out, {name, request, s.where, text});
+  }
+}
+
+}  // namespace
+
 Facts facts(const Statements& config, const fs::path& main_file, const std::string& wanted) {
   Facts f;
   std::vector<std::pair<const Statement*, Address>> sites;
@@ -118,21 +153,19 @@ Facts facts(const Statements& config, const fs::path& main_file, const std::stri
     throw ConfigError({main_file, 0}, "no site block (address { ... }): nothing listens",
                       "point [target] config at the Caddyfile with the site that verifies clients");
   f.chosen_port = choose_listener(f.listeners, wanted, main_file, "add a site block such as api.example.com:443 { tls ... }");
+  bool chosen = false;
   for (const auto& [site, a] : sites) {
     if (a.port != f.chosen_port || !a.tls()) continue;
-    if (a.host.find_first_of("*{") == std::string::npos) f.server_name = a.host;
-    // The site's tls, or the tls of a snippet it imports.
-    const Statement* tls = child(site->block, "tls");
-    for (const auto& s : site->block)
-      if (!tls && s.word(0) == "import" && snippets.count(s.word(1))) tls = child(snippets[s.word(1)]->block, "tls");
-    if (tls)
-      if (const auto* ca = child(tls->block, "client_auth")) {
-        const auto* mode = child(ca->block, "mode");
-        const bool trusted = child(ca->block, "trusted_ca_cert_file") || child(ca->block, "trusted_ca_cert");
-        f.mode = mode ? mode->word(1) : trusted ? "require_and_verify" : "require";
-      }
-    break;
+    const auto mode = client_auth_mode(*site, snippets);
+    if (!chosen) {
+      if (a.host.find_first_of("*{") == std::string::npos) f.server_name = a.host;
+      f.mode = mode;
+      chosen = true;
+    }
+    if (!a.host.empty() && a.host.find_first_of("*{") == std::string::npos)
+      f.sites.push_back({a.host, mode.empty() ? "none" : mode, mode == "require_and_verify", site->where});
   }
+  identity_headers(config, f.identity_headers);
   return f;
 }
 

@@ -23,6 +23,10 @@ struct Facts {
   int chosen_port = 0;
   std::string mode;         // client_auth mode of the site cases go to; "" without client_auth
   std::string server_name;  // its first literal host; "" for an address without one
+  // header_up / header from the client's certificate placeholders; every literal host of a
+  // TLS site on the chosen port, with its client_auth mode.
+  std::vector<userconf::IdentityHeader> identity_headers;
+  std::vector<userconf::Site> sites;
 };
 
 Facts facts(const Statements& config, const std::filesystem::path& main_file, const std::string& wanted);

@@ -123,6 +123,17 @@ Facts facts(const Config& config, const fs::path& main_file, const std::string& 
       f.ca_file = !option(*b.line, "ca-file").empty();
       break;
     }
+  for (const auto& s : config)
+    for (const auto& l : s.lines) {
+      const bool request = l.word(0) == "http-request";
+      if ((!request && l.word(0) != "http-response") || l.words.size() < 4) continue;
+      if (l.word(1) != "set-header" && l.word(1) != "add-header") continue;
+      if (l.word(3).find("ssl_c_") == std::string::npos) continue;
+      auto text = l.text.substr(l.indent.size());
+      if (!l.comment.empty() && text.ends_with(l.comment)) text.resize(text.size() - l.comment.size());
+      while (!text.empty() && (text.back() == ' ' || text.back() == '\t')) text.pop_back();
+      add_identity_header(f.identity_headers, {l.word(2), request, l.where, text});
+    }
   return f;
 }
 

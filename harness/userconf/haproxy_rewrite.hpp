@@ -25,6 +25,8 @@ struct Facts {
   std::string verify = "none";  // the bind's `verify`: required, optional, none (HAProxy's default)
   bool crl = false;             // the bind has a crl-file
   bool ca_file = false;         // the bind has a ca-file
+  // http-request / http-response set-header and add-header from ssl_c_* fetches.
+  std::vector<userconf::IdentityHeader> identity_headers;
 };
 
 Facts facts(const Config& config, const std::filesystem::path& main_file, const std::string& wanted);

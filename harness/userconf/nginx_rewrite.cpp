@@ -98,6 +98,18 @@ bool literal_name(const std::string& n) {
   return !n.empty() && n != "_" && n.find_first_of("*~$") == std::string::npos && n.front() != '.';
 }
 
+// proxy_set_header / grpc_set_header put a header on the proxied request; add_header on the
+// answer. Only those whose value reads the client's certificate are identity headers.
+void identity_headers(const Directives& ds, std::vector<IdentityHeader>& out) {
+  for (const auto& d : ds) {
+    if (d.has_block) identity_headers(d.block, out);
+    const bool request = d.name == "proxy_set_header" || d.name == "grpc_set_header";
+    if ((!request && d.name != "add_header") || d.args.size() < 2) continue;
+    if (d.arg(1).find("$ssl_client_") == std::string::npos) continue;
+    add_identity_header(out, {d.arg(0), request, d.where, d.raw_name + " " + joined_raw(d)});
+  }
+}
+
 struct ServerView {
   const Directive* server = nullptr;
   std::vector<int> ports;
@@ -180,6 +192,17 @@ Facts facts(const Directives& config, const fs::path& main_file, const std::stri
     if (d.name == "server_name")
       for (const auto& a : d.args)
         if (f.server_name.empty() && literal_name(a.value)) f.server_name = a.value;
+  identity_headers(config, f.identity_headers);
+  for (const auto& v : views) {
+    if (std::find(v.ports.begin(), v.ports.end(), f.chosen_port) == v.ports.end()) continue;
+    std::string verify = "off";
+    if (const auto* d = find(v.server->block, "ssl_verify_client")) verify = d->arg(0);
+    else if (http && (d = find(*http, "ssl_verify_client"))) verify = d->arg(0);
+    for (const auto& d : v.server->block)
+      if (d.name == "server_name")
+        for (const auto& a : d.args)
+          if (literal_name(a.value)) f.sites.push_back({a.value, verify, verify == "on", d.where});
+  }
   return f;
 }
 

@@ -27,6 +27,10 @@ struct Facts {
   std::string verify = "off";       // ssl_verify_client of that server (or http): on, optional...
   bool crl = false;                 // an ssl_crl applies there
   std::string server_name;          // its first literal server_name; "" when none
+  // Headers set from $ssl_client_* anywhere in the config; the names every server on the
+  // chosen port answers to, with its ssl_verify_client.
+  std::vector<userconf::IdentityHeader> identity_headers;
+  std::vector<userconf::Site> sites;
 };
 
 // The listener cases go to: `wanted` ("443", or "" for the only TLS listener). Throws

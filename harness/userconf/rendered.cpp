@@ -1,6 +1,7 @@
 #include "userconf/rendered.hpp"
 
 #include <algorithm>
+#include <cctype>
 #include <fmt/format.h>
 #include <fmt/ranges.h>
 
@@ -78,6 +79,16 @@ int choose_listener(const std::vector<Listener>& listeners, const std::string& w
                     fmt::format("the config has several TLS listeners ({}) and the cases need one",
                                 fmt::join(tls, ", ")),
                     fmt::format("add listener = \"{}\" to [target]", tls.front()));
+}
+
+void add_identity_header(std::vector<IdentityHeader>& list, IdentityHeader h) {
+  auto same = [&](const IdentityHeader& x) {
+    return x.to_backend == h.to_backend && x.name.size() == h.name.size() &&
+           std::equal(x.name.begin(), x.name.end(), h.name.begin(),
+                      [](char a, char b) { return std::tolower(static_cast<unsigned char>(a)) ==
+                                                  std::tolower(static_cast<unsigned char>(b)); });
+  };
+  if (std::none_of(list.begin(), list.end(), same)) list.push_back(std::move(h));
 }
 
 }  // namespace mtls::userconf

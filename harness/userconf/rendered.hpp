@@ -28,6 +28,25 @@ struct Listener {
   Where where;  // the first directive naming it
 };
 
+// A header the config sets from the client's certificate (what the backend trusts).
+struct IdentityHeader {
+  std::string name;        // "X-Client-DN"
+  bool to_backend = true;  // set on the proxied request; false: on the response only
+  Where where;
+  std::string text;        // the directive as written: "proxy_set_header X-Client-DN $ssl_client_s_dn"
+};
+
+// A literal name served on the listener cases go to, with what it asks of clients.
+struct Site {
+  std::string name;
+  std::string verify;                 // as written: "on", "optional", "off", "require_and_verify"
+  bool requires_certificate = false;  // a client without a valid certificate is refused there
+  Where where;
+};
+
+// Adds `h` unless a header of that name and direction is listed already.
+void add_identity_header(std::vector<IdentityHeader>& list, IdentityHeader h);
+
 struct Rendered {
   std::string text;
   std::vector<Where> origin;  // origin[i]: where rendered line i+1 came from

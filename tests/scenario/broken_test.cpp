@@ -95,6 +95,10 @@ const Row kRows[] = {
   {"seen_identity_on_reject.toml",   8, 17, "case[0].seen_identity",    "this case expects reject"},
   {"case_tls_not_in_target.toml",   10, 17, "case[0].tls_versions[0]",  "the target offers: 1.3"},
   {"path_without_slash.toml",        7,  8, "case[0].path",             "start it with '/'"},
+  // [checks]
+  {"checks_bad_header.toml",         2, 20, "checks.identity_headers",  "'X Client' is not an HTTP header name"},
+  {"checks_public_without_protected.toml", 2, 16, "checks.protected_names", "set both public_names and protected_names"},
+  {"checks_typo.toml",               2,  1, "checks.spoofed_identity_header", "did you mean 'spoofed_identity_headers'?"},
 };
 // clang-format on
 

@@ -25,7 +25,7 @@ struct Row {
 };
 
 const Row kRows[] = {
-    {"nginx", "scenarios/own-nginx/gate.toml", 0, "own-nginx: 14 passed, 0 failed, 0 errors, 0 skipped of 14"},
+    {"nginx", "scenarios/own-nginx/gate.toml", 0, "own-nginx: 20 passed, 0 failed, 0 errors, 0 skipped of 20"},
     {"nginx", "scenarios/own-nginx/gate.toml", 0, "api.conf:20 ssl_client_certificate /etc/nginx/tls/ca.crt → "},
     {"nginx", "scenarios/own-nginx/gate.toml", 0, "api.conf:6 server 10.20.0.7:8080 → 127.0.0.1:"},
     {"nginx", "scenarios/own-nginx/gate-no-crl.toml", 1,
@@ -38,7 +38,7 @@ const Row kRows[] = {
      "MISMATCH too deep [TLS 1.2]: expected reject at HTTP 400 (chain_too_long), got HTTP 200 — the "
      "gateway accepted a chain deeper than its verify depth"},
     // optional + `if ($ssl_client_verify != SUCCESS) { return 403; }`, upstream by host name.
-    {"nginx", "tests/userconf/configs/optional-403.toml", 0, "optional-403: 8 passed, 0 failed, 0 errors, 0 skipped of 8"},
+    {"nginx", "tests/userconf/configs/optional-403.toml", 0, "optional-403: 12 passed, 0 failed, 0 errors, 0 skipped of 12"},
     {"nginx", "tests/userconf/configs/optional-403.toml", 0, "optional-403.conf:4 server app.internal.example:8080 → 127.0.0.1:"},
     {"nginx", "tests/userconf/configs/optional-403.toml", 0, "optional-403.conf:20 proxy_pass https://app/ → http://app/"},
     {"nginx", "tests/userconf/configs/nginx-t-refuses.toml", 3,
@@ -47,7 +47,7 @@ const Row kRows[] = {
     {"nginx", "tests/userconf/configs/variable-cert.toml", 2,
      "variable-cert.conf:4: ssl_certificate /etc/nginx/tls/$ssl_server_name.crt: a certificate "
      "loaded from a variable"},
-    {"haproxy", "scenarios/own-haproxy/gate.toml", 0, "own-haproxy: 14 passed, 0 failed, 0 errors, 0 skipped of 14"},
+    {"haproxy", "scenarios/own-haproxy/gate.toml", 0, "own-haproxy: 20 passed, 0 failed, 0 errors, 0 skipped of 20"},
     {"haproxy", "scenarios/own-haproxy/gate.toml", 0,
      "haproxy.cfg:44 server app1 10.0.1.11:8080 check → app1 127.0.0.1:"},
     {"haproxy", "scenarios/own-haproxy/gate.toml", 0, "haproxy.cfg:13 daemon (the harness runs HAProxy"},
@@ -67,13 +67,13 @@ const Row kRows[] = {
      "expected 'CN=alice.payments,*'"},
     {"nginx", "scenarios/own-nginx/gate.toml", 0, "HTTP 200; backend: reached, X-Client-DN=CN=alice.payments,"},
     // SNI of a server without client verification, Host of one with it: nginx says 421.
-    {"nginx", "tests/userconf/configs/vhosts.toml", 0, "HTTP 421 (421 Misdirected Request); backend: not reached  pass"},
+    {"nginx", "tests/userconf/configs/vhosts.toml", 0, "HTTP 421 (421 Misdirected Request); backend: not reached"},
     {"nginx", "scenarios/own-nginx/gate.toml", 0, "HTTP 400 (400 The SSL certificate error); backend: not reached"},
     {"haproxy", "scenarios/own-haproxy/gate-forged-dn.toml", 1,
      "MISMATCH forged identity header [TLS 1.3]: the backend received the client's own X-Client-DN: "
      "'CN=admin,O=mtls-harness' — the gateway passed a forged identity header on instead of overwriting it"},
-    {"apache", "scenarios/own-apache/gate.toml", 0, "own-apache: 14 passed, 0 failed, 0 errors, 0 skipped of 14"},
-    {"apache", "scenarios/own-apache/gate.toml", 0, "api.conf:29 ProxyPass / http://10.0.2.15:8080/ → / http://127.0.0.1:"},
+    {"apache", "scenarios/own-apache/gate.toml", 0, "own-apache: 20 passed, 0 failed, 0 errors, 0 skipped of 20"},
+    {"apache", "scenarios/own-apache/gate.toml", 0, "api.conf:32 ProxyPass / http://10.0.2.15:8080/ → / http://127.0.0.1:"},
     {"apache", "scenarios/own-apache/gate.toml", 0, "api.conf:5 <VirtualHost> *:443 → 127.0.0.1:"},
     {"apache", "scenarios/own-apache/gate-crl-unchecked.toml", 1,
      "MISMATCH revoked [TLS 1.2]: expected reject at TLS alert certificate_revoked (certificate_revoked), got "
@@ -88,9 +88,9 @@ const Row kRows[] = {
     {"apache", "tests/userconf/configs/apache-t-refuses.toml", 3, "apache-t-refuses.conf:"},
     {"apache", "tests/userconf/configs/apache-fcgi.toml", 2,
      "apache-fcgi.conf:6: ProxyPass fcgi://10.0.0.9:9000/: the harness's loopback backend speaks HTTP only"},
-    {"caddy", "scenarios/own-caddy/gate.toml", 0, "own-caddy: 10 passed, 0 failed, 0 errors, 0 skipped of 10"},
-    {"caddy", "scenarios/own-caddy/gate.toml", 0, "Caddyfile:28 reverse_proxy 10.0.3.21:8080 10.0.3.22:8080 → http://127.0.0.1:"},
-    {"caddy", "scenarios/own-caddy/gate.toml", 0, "Caddyfile:20 site localhost → https://localhost:"},
+    {"caddy", "scenarios/own-caddy/gate.toml", 0, "own-caddy: 16 passed, 0 failed, 0 errors, 0 skipped of 16"},
+    {"caddy", "scenarios/own-caddy/gate.toml", 0, "Caddyfile:33 reverse_proxy 10.0.3.21:8080 10.0.3.22:8080 → http://127.0.0.1:"},
+    {"caddy", "scenarios/own-caddy/gate.toml", 0, "Caddyfile:25 site localhost → https://localhost:"},
     {"caddy", "scenarios/own-caddy/gate-require-unverified.toml", 1,
      "MISMATCH another CA [TLS 1.2]: expected reject at TLS alert bad_certificate (unknown_ca), got HTTP 200 — "
      "the gateway accepted a certificate issued by an unknown CA"},
@@ -101,6 +101,48 @@ const Row kRows[] = {
      "caddy-validate-refuses.caddyfile:6 - Error during parsing: unknown subdirective for client_auth"},
     {"caddy", "tests/userconf/configs/caddy-php.toml", 2,
      "caddy-php.caddyfile:7: php_fastcgi: the harness's loopback backend speaks HTTP only"},
+    // The built-in checks ([checks]), each with a config that passes and one that fails.
+    {"nginx", "scenarios/own-nginx/gate.toml", 0,
+     "spoofed_identity_headers: valid client 'alice' sends forged X-Client-DN, X-Client-Verify            1.3  the "
+     "backend sees the gateway's identity headers, or none, never the client's  HTTP 200; backend: reached, "
+     "X-Client-DN=CN=alice.payments"},
+    {"nginx", "scenarios/own-nginx/gate.toml", 0, "5 of 5 logged with a reason: no certificate no required SSL certifi"},
+    {"nginx", "scenarios/own-nginx/gate-forged-dn.toml", 1,
+     "MISMATCH spoofed_identity_headers: valid client 'alice' sends forged X-Client-DN [TLS 1.3]: the backend "
+     "received the client's forged X-Client-DN: 'CN=admin,O=forged-by-mtls-harness' (the config sets it only on "
+     "the answer ("},
+    {"nginx", "scenarios/own-nginx/gate-forged-dn.toml", 1,
+     "own-nginx/broken/forged-dn.conf:26 add_header X-Client-DN $ssl_client_s_dn always), never on the "
+     "forwarded request; fix: proxy_set_header X-Client-DN $ssl_client_s_dn;"},
+    {"haproxy", "scenarios/own-haproxy/gate-forged-dn.toml", 1,
+     "the backend received the client's forged X-Client-DN: 'CN=admin,O=forged-by-mtls-harness' (the config sets "
+     "it only on the answer ("},
+    {"haproxy", "scenarios/own-haproxy/gate-forged-dn.toml", 1,
+     "own-haproxy/broken/forged-dn.cfg:30 http-response set-header X-Client-DN "
+     "%[ssl_c_s_dn(,0,rfc2253)]), never on the forwarded request; fix: http-request set-header X-Client-DN"},
+    {"nginx", "scenarios/own-nginx/gate-optional-unchecked.toml", 1,
+     "MISMATCH requested_vs_required: a client without a certificate [TLS 1.2]: the gateway only requests a "
+     "certificate (optional-unchecked.conf: verify optional) and a client without one reached the backend with "
+     "X-Client-Verify: NONE"},
+    {"haproxy", "scenarios/own-haproxy/gate-optional-unchecked.toml", 1,
+     "MISMATCH requested_vs_required: a client without a certificate [TLS 1.3]: the gateway only requests a "
+     "certificate (optional-unchecked.cfg: verify optional) and a client without one reached the backend"},
+    {"nginx", "scenarios/own-nginx/gate-refusals-unlogged.toml", 1,
+     "MISMATCH refusals_logged: 5 refused case(s) in the nginx error log [TLS 1.2]: not logged at all: no "
+     "certificate, expired, revoked, another CA, too deep; fix: nginx logs refused client certificates at level "
+     "info: write error_log FILE info;"},
+    {"apache", "scenarios/own-apache/gate.toml", 0, "6 of 6 logged with a reason: no certificate SSL routines::peer did"},
+    {"caddy", "scenarios/own-caddy/gate.toml", 0, "4 of 4 logged with a reason: no certificate tls: client didn't prov"},
+    {"nginx", "tests/userconf/configs/vhosts.toml", 0,
+     "sni_host_mismatch: SNI 'public.example' + Host 'internal-api.example' without a certificate  1.3  refused "
+     "(421, 400 or 403, or at TLS), the backend not reached           HTTP 421 (421 Misdirected Request); backend: "
+     "not reached                pass"},
+    {"caddy", "tests/userconf/configs/caddy-vhosts.toml", 0, "caddy-vhosts: 11 passed, 0 failed, 0 errors, 0 skipped of 11"},
+    {"caddy", "tests/userconf/configs/caddy-vhosts.toml", 0, "HTTP 421; backend: not reached"},
+    {"caddy", "tests/userconf/configs/caddy-sni-bypass.toml", 1,
+     "MISMATCH sni_host_mismatch: SNI 'public.example' + Host 'internal-api.example' without a certificate [TLS "
+     "1.3]: mTLS bypass: SNI 'public.example' + Host 'internal-api.example' reached the backend without a client "
+     "certificate (HTTP 200; backend: reached"},
     {"haproxy", "tests/userconf/configs/haproxy-crt-list.toml", 2,
      "haproxy-crt-list.cfg:2: bind ... crt-list /etc/haproxy/crt-list.txt: a certificate list"},
 };
